@@ -1,0 +1,8 @@
+#!/usr/bin/env node
+// libp2p 3 and @oclif/core 5 need Node 22; fail with one clear line rather than a stack trace.
+if (Number(process.versions.node.split('.')[0]) < 22) {
+  console.error(`dcache needs Node.js >= 22 (this is ${process.version}). Run it as \`npx dcache\` inside the project, which uses the pinned node@22.`)
+  process.exit(1)
+}
+const { execute } = await import('@oclif/core')
+await execute({ dir: import.meta.url })

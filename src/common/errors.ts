@@ -1,0 +1,160 @@
+/**
+ * The error family. Every class has a stable `code` that crosses the wire as `{code, message}` and is rebuilt
+ * as the same class on the other side (see `errorFromWire`). Codes are part of the protocol: never rename one.
+ */
+export class CacheError extends Error {
+  readonly code: string = 'ERR'
+  constructor (message = 'cache error') {
+    super(message)
+    this.name = 'CacheError'
+  }
+}
+
+export class KeyNotFoundError extends CacheError {
+  override readonly code = 'KEY_NOT_FOUND'
+  constructor (readonly key?: string) {
+    super(key === undefined ? 'key not found' : `key not found: ${key}`)
+    this.name = 'KeyNotFoundError'
+  }
+}
+
+export class InvalidKeyError extends CacheError {
+  override readonly code = 'INVALID_KEY'
+  constructor (message = 'invalid key') {
+    super(message)
+    this.name = 'InvalidKeyError'
+  }
+}
+
+export class ValueTooLargeError extends CacheError {
+  override readonly code = 'VALUE_TOO_LARGE'
+  constructor (message = 'value too large') {
+    super(message)
+    this.name = 'ValueTooLargeError'
+  }
+}
+
+/** increment/decrement on a value that is not an integer, or a result past the safe range. */
+export class NotAnIntegerError extends CacheError {
+  override readonly code = 'NOT_INTEGER'
+  constructor (message = 'value is not an integer') {
+    super(message)
+    this.name = 'NotAnIntegerError'
+  }
+}
+
+export class NodeUnavailableError extends CacheError {
+  override readonly code = 'NODE_UNAVAILABLE'
+  constructor (message = 'node unavailable') {
+    super(message)
+    this.name = 'NodeUnavailableError'
+  }
+}
+
+export class ReplicationError extends CacheError {
+  override readonly code = 'REPLICATION'
+  constructor (message = 'replication failed') {
+    super(message)
+    this.name = 'ReplicationError'
+  }
+}
+
+/** The requested consistency level could not be met (quorum not reached). */
+export class ConsistencyError extends CacheError {
+  override readonly code = 'CONSISTENCY'
+  constructor (message = 'consistency level not met') {
+    super(message)
+    this.name = 'ConsistencyError'
+  }
+}
+
+export class ConfigurationError extends CacheError {
+  override readonly code = 'CONFIG'
+  constructor (message = 'invalid configuration', readonly field?: string) {
+    super(message)
+    this.name = 'ConfigurationError'
+  }
+}
+
+export class NetworkError extends CacheError {
+  override readonly code = 'NETWORK'
+  constructor (message = 'network error') {
+    super(message)
+    this.name = 'NetworkError'
+  }
+}
+
+export class SerializationError extends CacheError {
+  override readonly code = 'SERIALIZATION'
+  constructor (message = 'value cannot be serialized') {
+    super(message)
+    this.name = 'SerializationError'
+  }
+}
+
+/** A malformed, oversized or unknown frame or operation on the wire. */
+export class ProtocolError extends CacheError {
+  override readonly code = 'PROTOCOL'
+  constructor (message = 'protocol error') {
+    super(message)
+    this.name = 'ProtocolError'
+  }
+}
+
+export class TimeoutError extends CacheError {
+  override readonly code = 'TIMEOUT'
+  constructor (message = 'operation timed out') {
+    super(message)
+    this.name = 'TimeoutError'
+  }
+}
+
+export class AbortError extends CacheError {
+  override readonly code = 'ABORTED'
+  constructor (message = 'operation aborted') {
+    super(message)
+    this.name = 'AbortError'
+  }
+}
+
+/** An error from a remote node whose code this build does not know. */
+export class RemoteError extends CacheError {
+  constructor (override readonly code: string, message = 'remote error') {
+    super(message)
+    this.name = 'RemoteError'
+  }
+}
+
+/** What goes on the wire for an error. */
+export interface WireError { code: string, message: string }
+
+// code -> class; APPEND ONLY: codes are on the wire.
+const ERROR_CLASSES: Record<string, new () => CacheError> = {
+  ERR: CacheError,
+  KEY_NOT_FOUND: KeyNotFoundError,
+  INVALID_KEY: InvalidKeyError,
+  VALUE_TOO_LARGE: ValueTooLargeError,
+  NOT_INTEGER: NotAnIntegerError,
+  NODE_UNAVAILABLE: NodeUnavailableError,
+  REPLICATION: ReplicationError,
+  CONSISTENCY: ConsistencyError,
+  CONFIG: ConfigurationError,
+  NETWORK: NetworkError,
+  SERIALIZATION: SerializationError,
+  PROTOCOL: ProtocolError,
+  TIMEOUT: TimeoutError,
+  ABORTED: AbortError
+}
+
+export function errorToWire (err: unknown): WireError {
+  if (err instanceof CacheError) return { code: err.code, message: err.message }
+  return { code: 'ERR', message: err instanceof Error ? err.message : String(err) }
+}
+
+export function errorFromWire (wire: WireError): CacheError {
+  const Class = ERROR_CLASSES[wire.code]
+  if (Class === undefined) return new RemoteError(wire.code, wire.message)
+  const err = new Class()
+  err.message = wire.message
+  return err
+}

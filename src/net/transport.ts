@@ -1,0 +1,35 @@
+/**
+ * The network as the layers above net/ see it. Two implementations: net/libp2p (real) and net/memory
+ * (in-process, on an injected clock, for deterministic tests and simulations).
+ */
+
+/** A member's identity: the string form of its libp2p PeerId (or any unique string in memory). */
+export type NodeId = string
+
+export interface RequestOptions {
+  signal?: AbortSignal
+}
+
+/** Handles one request from `from` and returns the response bytes; a thrown error goes back to the caller. */
+export type RequestHandler = (from: NodeId, data: Uint8Array) => Promise<Uint8Array>
+
+export interface Transport {
+  readonly self: NodeId
+  /** Best-effort broadcast to every subscriber of `topic` (gossipsub on libp2p). */
+  publish(topic: string, data: Uint8Array): Promise<void>
+  /** Returns an unsubscribe function. */
+  subscribe(topic: string, fn: (from: NodeId, data: Uint8Array) => void): () => void
+  /**
+   * One request/response to `to` on `protocol`. Rides on a long-lived stream per peer with many requests in
+   * flight; rejects with NetworkError, TimeoutError or AbortError, or the remote handler's error.
+   */
+  request(to: NodeId, protocol: string, data: Uint8Array, opts?: RequestOptions): Promise<Uint8Array>
+  handle(protocol: string, fn: RequestHandler): Promise<void>
+  /** This node's own addresses as it announces them (multiaddrs with /p2p/<id> on libp2p). */
+  addresses(): string[]
+  /** Remembers where a member can be reached, so later requests to it can dial. */
+  addAddresses(id: NodeId, addrs: string[]): void
+  /** Connects to an address and returns the id of the node there (used to join through a seed). */
+  connect(addr: string, opts?: RequestOptions): Promise<NodeId>
+  unhandle(protocol: string): Promise<void>
+}
