@@ -1,0 +1,37 @@
+/**
+ * Defaults for every CacheConfig field (shared/DESIGN.md, "Configuration defaults").
+ * The engine, the node and the CLI all read them from here.
+ */
+
+export const EVICTION_POLICIES = ['lru', 'lfu', 'fifo', 'ttl'] as const
+export type EvictionPolicyName = typeof EVICTION_POLICIES[number]
+
+export const CONSISTENCY_LEVELS = ['ONE', 'QUORUM', 'ALL'] as const
+export type ConsistencyLevel = typeof CONSISTENCY_LEVELS[number]
+
+export const MEMBERSHIP_PRESETS = ['local', 'lan', 'wan'] as const
+export type MembershipPresetName = typeof MEMBERSHIP_PRESETS[number]
+
+/** Memory budget of one node's engine: keys + encoded values + per-entry overhead. 1 GiB. */
+export const MAX_MEMORY_BYTES = 1024 * 1024 * 1024
+export const EVICTION_POLICY: EvictionPolicyName = 'lru'
+export const REPLICATION_FACTOR = 3
+export const CONSISTENCY: ConsistencyLevel = 'QUORUM'
+export const VIRTUAL_NODES = 150
+/** Seconds; 0 means entries never expire unless a TTL is given. */
+export const DEFAULT_TTL_S = 3600
+/** Seconds between statistics refreshes. */
+export const HEALTH_CHECK_INTERVAL_S = 30
+/** Longest key in UTF-8 bytes. */
+export const MAX_KEY_BYTES = 1024
+/** Largest encoded value. 1 MiB. */
+export const MAX_VALUE_BYTES = 1024 * 1024
+/** Encoded values at least this large are stored deflated (if that saves space); 0 turns compression off. */
+export const COMPRESSION_THRESHOLD_BYTES = 4096
+/** Listen address of a node; loopback only unless told otherwise, like Redis's protected mode. */
+export const LISTEN_ADDRESS = '/ip4/127.0.0.1/tcp/7700'
+/** Per-request deadline on the wire. */
+export const REQUEST_TIMEOUT_MS = 5000
+/** Name of the cluster; part of the gossipsub topic so two clusters on one LAN stay apart. */
+export const CLUSTER_NAME = 'default'
+export const MEMBERSHIP_PRESET: MembershipPresetName = 'lan'
