@@ -1,0 +1,2 @@
+export { MemoryNetwork, type MemoryNetworkInit } from './memory-network.js'
+export { MemoryTransport } from './memory-transport.js'
