@@ -1,0 +1,13 @@
+import { MAX_VALUE_BYTES } from '../config/defaults.js'
+
+/** The libp2p stream protocol that carries every request/response frame between two peers. */
+export const RPC_STREAM_PROTOCOL = '/dcache/rpc/1.0.0'
+
+/** Room in a frame for the envelope, keys and a batch of small values besides the payload. */
+const FRAME_OVERHEAD_BYTES = 64 * 1024
+
+/** Largest frame body accepted or sent: 4 values of the largest size plus overhead (multi-key operations). */
+export const MAX_FRAME_BYTES = 4 * MAX_VALUE_BYTES + FRAME_OVERHEAD_BYTES
+
+/** Bytes of the big-endian length prefix in front of every frame body. */
+export const FRAME_HEADER_BYTES = 4
