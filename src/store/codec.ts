@@ -1,0 +1,42 @@
+import { Packr } from 'msgpackr'
+import { SerializationError } from '../common/errors.js'
+
+/**
+ * The one msgpack configuration of the project: the engine stores values in this encoding and the wire carries
+ * them unchanged.
+ * - `useRecords: false`: plain msgpack maps, no shared-structure state between encoder and decoder.
+ * - bigints always come back as bigints (64-bit ints decode to bigint; larger ones use msgpackr's bigint extension),
+ *   and numbers above 2^32 are written as float64, so numbers and bigints never swap types.
+ * - `copyBuffers`: a decoded Uint8Array is a copy, never a view into the engine's slabs or a network frame.
+ */
+const packr = new Packr({
+  useRecords: false,
+  mapsAsObjects: true,
+  useBigIntExtension: true,
+  copyBuffers: true,
+  writeFunction: () => { throw new SerializationError('functions cannot be stored') }
+})
+
+/** Encodes a value; throws SerializationError for what msgpack cannot carry (functions, symbols, top-level undefined). */
+export function encodeValue (value: unknown): Uint8Array {
+  if (value === undefined) throw new SerializationError('undefined cannot be stored; use delete')
+  try {
+    return packr.pack(value)
+  } catch (err) {
+    if (err instanceof SerializationError) throw err
+    throw new SerializationError(`value cannot be serialized: ${err instanceof Error ? err.message : String(err)}`)
+  }
+}
+
+/**
+ * Decodes bytes made by `encodeValue`; throws SerializationError on malformed input. Binary values come back as
+ * plain Uint8Array even when `bytes` is a Node Buffer (msgpackr copies with the source's own type).
+ */
+export function decodeValue (bytes: Uint8Array): unknown {
+  const plain = bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  try {
+    return packr.unpack(plain)
+  } catch (err) {
+    throw new SerializationError(`malformed value: ${err instanceof Error ? err.message : String(err)}`)
+  }
+}

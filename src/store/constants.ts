@@ -1,0 +1,16 @@
+/** Values are copied into slabs of this size, so that a value costs no ArrayBuffer of its own (FACTS.md section 8). */
+export const SLAB_BYTES = 1024 * 1024
+/** Values whose chunk would be larger than this get a buffer of their own instead of slab space. */
+export const MAX_SLAB_CHUNK_BYTES = 64 * 1024
+/**
+ * Memory charged per entry on top of its key and value chunk: the Map entry (key -> slot), the key string's
+ * header, the per-slot typed arrays (expiry, value location and length, charge, policy links, expiry heap).
+ * Estimated from V8's layouts and checked against the measured heap in bench/engine.ts.
+ */
+export const ENTRY_OVERHEAD_BYTES = 80
+/** Extra charge for a value kept outside the slabs: its own ArrayBuffer and Uint8Array objects. */
+export const OWN_BUFFER_OVERHEAD_BYTES = 160
+/** Time between active expiry sweeps (Redis runs its sweep 10 times a second). */
+export const SWEEP_INTERVAL_MS = 100
+/** Expired entries the sweep removes (or re-checks) per tick at most, to keep each tick short. */
+export const SWEEP_MAX_WORK = 1000

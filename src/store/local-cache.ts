@@ -1,0 +1,491 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib'
+import { type Clock, systemClock, type TimerId } from '../common/clock.js'
+import { ConfigurationError, InvalidKeyError, SerializationError, ValueTooLargeError } from '../common/errors.js'
+import {
+  COMPRESSION_THRESHOLD_BYTES, EVICTION_POLICIES, EVICTION_POLICY, type EvictionPolicyName,
+  MAX_KEY_BYTES, MAX_MEMORY_BYTES, MAX_VALUE_BYTES
+} from '../config/defaults.js'
+import { decodeValue, encodeValue } from './codec.js'
+import { ENTRY_OVERHEAD_BYTES, SWEEP_INTERVAL_MS, SWEEP_MAX_WORK } from './constants.js'
+import { addToCounter, checkDelta, type CounterDelta } from './counter.js'
+import { EntryTable } from './entry.js'
+import { createEvictionPolicy } from './eviction/create.js'
+import type { EvictionPolicy } from './eviction/policy.js'
+import { ExpiryIndex } from './expiry.js'
+import { type CacheStats, StatsCounters } from './stats.js'
+import { storedValueBytes, ValueSlabs } from './value-slabs.js'
+
+export interface LocalCacheInit {
+  /** Memory budget in bytes: keys + stored values + ENTRY_OVERHEAD_BYTES per entry. @default MAX_MEMORY_BYTES (1 GiB) */
+  maxMemory?: number
+  /** A policy name or your own EvictionPolicy instance. @default EVICTION_POLICY ('lru') */
+  evictionPolicy?: EvictionPolicyName | EvictionPolicy
+  /** Seconds to live when a put gives no ttl; 0 = no expiry. @default 0 (the cluster node passes its configured 3600) */
+  defaultTtl?: number
+  /** Longest key in UTF-8 bytes. @default MAX_KEY_BYTES (1 KiB) */
+  maxKeyBytes?: number
+  /** Largest encoded value in bytes. @default MAX_VALUE_BYTES (1 MiB) */
+  maxValueBytes?: number
+  /** Encoded values at least this large are stored deflated when that saves space; 0 = never. @default COMPRESSION_THRESHOLD_BYTES (4096) */
+  compressionThreshold?: number
+  /** @default systemClock */
+  clock?: Clock
+  /** Time between active expiry sweeps once `start()` is called. @default SWEEP_INTERVAL_MS (100) */
+  sweepIntervalMs?: number
+}
+
+export interface PutOptions {
+  /** Seconds to live (fractions allowed); 0 = no expiry; omitted = the cache's defaultTtl. */
+  ttl?: number
+}
+
+/**
+ * One node's entries: values, expiry, eviction under a memory budget, statistics. No network code.
+ *
+ * Values are msgpack-encoded once on the way in (`codec.ts`) and kept as bytes in shared slabs, so memory
+ * accounting counts what is really held and the network path can move the bytes without re-encoding
+ * (`putEncoded` / `getEncoded`). Expired entries are removed lazily when touched and by a bounded sweep
+ * (`sweepExpired`, run by a timer between `start()` and `stop()`); no operation ever returns one.
+ *
+ * Counters (`increment`/`decrement`) use safe integers: a number counter is exact up to 2^53-1 and a step past it
+ * throws NotAnIntegerError; a counter stored as a bigint (or stepped by a bigint) uses bigint arithmetic, unbounded.
+ */
+export class LocalCache {
+  readonly maxMemory: number
+  readonly defaultTtl: number
+  readonly maxKeyBytes: number
+  readonly maxValueBytes: number
+  readonly compressionThreshold: number
+  readonly sweepIntervalMs: number
+  readonly policy: EvictionPolicy
+  private readonly clock: Clock
+  private readonly index = new Map<string, number>()
+  private readonly entries = new EntryTable()
+  private readonly values = new ValueSlabs()
+  private readonly expiry = new ExpiryIndex()
+  private readonly counters = new StatsCounters()
+  private memoryUsed = 0
+  /** Live values' bytes before and after compression, for the compression ratio. */
+  private encodedBytes = 0
+  private storedBytes = 0
+  /** Encoded length of each compressed value (the stored length is the deflated one). */
+  private readonly encodedLengthOfCompressed = new Map<number, number>()
+  private sweepTimer: TimerId | undefined
+  private running = false
+
+  constructor (init: LocalCacheInit = {}) {
+    this.maxMemory = checkNumber('maxMemory', init.maxMemory ?? MAX_MEMORY_BYTES, 1, 'a number of bytes >= 1')
+    this.defaultTtl = checkNumber('defaultTtl', init.defaultTtl ?? 0, 0, 'a number of seconds >= 0')
+    this.maxKeyBytes = checkInteger('maxKeyBytes', init.maxKeyBytes ?? MAX_KEY_BYTES, 1)
+    this.maxValueBytes = checkInteger('maxValueBytes', init.maxValueBytes ?? MAX_VALUE_BYTES, 1)
+    this.compressionThreshold = checkInteger('compressionThreshold', init.compressionThreshold ?? COMPRESSION_THRESHOLD_BYTES, 0)
+    this.sweepIntervalMs = checkNumber('sweepIntervalMs', init.sweepIntervalMs ?? SWEEP_INTERVAL_MS, 1, 'a number of milliseconds >= 1')
+    this.clock = checkClock(init.clock ?? systemClock)
+    this.policy = resolvePolicy(init.evictionPolicy ?? EVICTION_POLICY)
+  }
+
+  put (key: string, value: unknown, opts?: PutOptions): void {
+    this.counters.operations.put++
+    this.checkKey(key)
+    const expiresAt = this.expiryFor(opts?.ttl)
+    const encoded = encodeValue(value)
+    this.write(key, this.prepare(key, encoded), encoded.length, expiresAt)
+  }
+
+  /** Stores bytes made by `encodeValue` as they are (the network path); they are copied, so the caller may reuse them. */
+  putEncoded (key: string, encoded: Uint8Array, opts?: PutOptions): void {
+    this.counters.operations.put++
+    this.checkKey(key)
+    if (!(encoded instanceof Uint8Array) || encoded.length === 0) throw new SerializationError('encoded value must be a non-empty Uint8Array')
+    const expiresAt = this.expiryFor(opts?.ttl)
+    this.write(key, this.prepare(key, encoded), encoded.length, expiresAt)
+  }
+
+  /** The value, or undefined on a miss (a miss is not an error). */
+  get (key: string): unknown {
+    this.counters.operations.get++
+    this.checkKey(key)
+    const slot = this.read(key)
+    return slot < 0 ? undefined : decodeValue(this.encodedAt(slot))
+  }
+
+  /**
+   * The value's msgpack bytes (uncompressed), or undefined on a miss. The result may be a view into the engine's
+   * memory, valid until the next write to this cache: use it at once (encode it into a frame) or `slice()` it.
+   */
+  getEncoded (key: string): Uint8Array | undefined {
+    this.counters.operations.get++
+    this.checkKey(key)
+    const slot = this.read(key)
+    return slot < 0 ? undefined : this.encodedAt(slot)
+  }
+
+  /** True if the key was there. */
+  delete (key: string): boolean {
+    this.counters.operations.delete++
+    this.checkKey(key)
+    const slot = this.liveSlot(key)
+    if (slot < 0) return false
+    this.removeEntry(slot)
+    this.counters.deletes++
+    return true
+  }
+
+  /** Whether the key is there; not a read for hit/miss statistics or eviction order. */
+  exists (key: string): boolean {
+    this.counters.operations.exists++
+    this.checkKey(key)
+    return this.liveSlot(key) >= 0
+  }
+
+  clear (): void {
+    this.counters.operations.clear++
+    this.index.clear()
+    this.entries.clear()
+    this.values.clear()
+    this.expiry.clear()
+    this.policy.clear()
+    this.encodedLengthOfCompressed.clear()
+    this.memoryUsed = this.encodedBytes = this.storedBytes = 0
+  }
+
+  /** Values in the order of `keys`, undefined for each miss. */
+  getMultiple (keys: readonly string[]): unknown[] {
+    this.counters.operations.getMultiple++
+    for (const key of keys) this.checkKey(key)
+    return keys.map((key) => {
+      const slot = this.read(key)
+      return slot < 0 ? undefined : decodeValue(this.encodedAt(slot))
+    })
+  }
+
+  /** Stores every entry with the same ttl; if any key or value is refused, nothing is stored. */
+  putMultiple (entries: Iterable<readonly [string, unknown]>, opts?: PutOptions): void {
+    this.counters.operations.putMultiple++
+    const expiresAt = this.expiryFor(opts?.ttl)
+    const prepared = Array.from(entries, ([key, value]) => {
+      this.checkKey(key)
+      const encoded = encodeValue(value)
+      return { key, stored: this.prepare(key, encoded), encodedLength: encoded.length }
+    })
+    for (const { key, stored, encodedLength } of prepared) this.write(key, stored, encodedLength, expiresAt)
+  }
+
+  /** Adds `delta` to the integer at `key` (0 when missing) and returns the result; keeps the key's expiry. */
+  increment (key: string, delta: CounterDelta = 1): CounterDelta {
+    this.counters.operations.increment++
+    checkDelta(delta)
+    return this.addTo(key, delta)
+  }
+
+  decrement (key: string, delta: CounterDelta = 1): CounterDelta {
+    this.counters.operations.decrement++
+    checkDelta(delta)
+    return this.addTo(key, -delta)
+  }
+
+  /** Stores `value` and returns the value it replaced (undefined if none). */
+  getAndSet (key: string, value: unknown, opts?: PutOptions): unknown {
+    this.counters.operations.getAndSet++
+    this.checkKey(key)
+    const expiresAt = this.expiryFor(opts?.ttl)
+    const encoded = encodeValue(value)
+    const stored = this.prepare(key, encoded)
+    const slot = this.liveSlot(key)
+    const previous = slot < 0 ? undefined : decodeValue(this.encodedAt(slot))
+    if (slot < 0) this.counters.misses++
+    else this.counters.hits++
+    this.write(key, stored, encoded.length, expiresAt)
+    return previous
+  }
+
+  /** Gives the key a new ttl in seconds (0 = no expiry); false if the key is not there. */
+  touch (key: string, ttl: number): boolean {
+    this.counters.operations.touch++
+    this.checkKey(key)
+    const expiresAt = this.expiryFor(checkTtl(ttl))
+    const slot = this.liveSlot(key)
+    if (slot < 0) return false
+    this.entries.expiresAt[slot] = expiresAt
+    this.expiry.set(slot, expiresAt)
+    this.policy.onUpdate(slot, expiresAt)
+    return true
+  }
+
+  /** Seconds left (fractional) for a key with an expiry, null for a key without one, undefined for no such key. */
+  getTtl (key: string): number | null | undefined {
+    this.counters.operations.getTtl++
+    this.checkKey(key)
+    const slot = this.liveSlot(key)
+    if (slot < 0) return undefined
+    const expiresAt = this.entries.expiresAt[slot]
+    return expiresAt === 0 ? null : (expiresAt - this.clock.now()) / 1000
+  }
+
+  /** Live keys (for anti-entropy); keys that expire during the iteration are skipped. */
+  * keys (): IterableIterator<string> {
+    for (const [key, slot] of this.index) {
+      const expiresAt = this.entries.expiresAt[slot]
+      if (expiresAt === 0 || expiresAt > this.clock.now()) yield key
+    }
+  }
+
+  /** Number of live keys (removes the expired ones first). */
+  get size (): number {
+    this.sweepExpired(Infinity)
+    return this.index.size
+  }
+
+  /**
+   * One bounded step of the active expiry: removes expired entries, earliest first, looking at no more than
+   * `maxWork` of them. Returns the number removed.
+   */
+  sweepExpired (maxWork = SWEEP_MAX_WORK): number {
+    const now = this.clock.now()
+    let removed = 0
+    for (let work = 0; work < maxWork; work++) {
+      const slot = this.expiry.due(now)
+      if (slot < 0) break
+      const expiresAt = this.entries.expiresAt[slot]
+      if (expiresAt <= now) {
+        this.expire(slot)
+        removed++
+      } else {
+        this.expiry.refile(slot, expiresAt)
+      }
+    }
+    return removed
+  }
+
+  /** Starts the active expiry sweep on the injected clock. Safe to call twice. */
+  start (): void {
+    if (this.running) return
+    this.running = true
+    this.scheduleSweep()
+  }
+
+  /** Stops the sweep timer. Safe to call twice. */
+  stop (): void {
+    this.running = false
+    if (this.sweepTimer !== undefined) this.clock.clearTimeout(this.sweepTimer)
+    this.sweepTimer = undefined
+  }
+
+  close (): void {
+    this.stop()
+  }
+
+  stats (): CacheStats {
+    const c = this.counters
+    const reads = c.hits + c.misses
+    return {
+      hits: c.hits,
+      misses: c.misses,
+      hitRatio: reads === 0 ? 0 : c.hits / reads,
+      sets: c.sets,
+      deletes: c.deletes,
+      evictions: c.evictions,
+      evictionsByPolicy: { [this.policy.name]: c.evictions },
+      expirations: c.expirations,
+      keys: this.size,
+      memoryUsedBytes: this.memoryUsed,
+      maxMemoryBytes: this.maxMemory,
+      evictionPolicy: this.policy.name,
+      compressedValues: this.encodedLengthOfCompressed.size,
+      compressionRatio: this.storedBytes === 0 ? 1 : this.encodedBytes / this.storedBytes,
+      operations: { ...c.operations }
+    }
+  }
+
+  private scheduleSweep (): void {
+    this.sweepTimer = this.clock.setTimeout(() => {
+      this.sweepExpired()
+      if (this.running) this.scheduleSweep()
+    }, this.sweepIntervalMs)
+  }
+
+  private addTo (key: string, delta: CounterDelta): CounterDelta {
+    this.checkKey(key)
+    const slot = this.liveSlot(key)
+    const current = slot < 0 ? 0 : decodeValue(this.encodedAt(slot))
+    const next = addToCounter(key, current, delta)
+    const encoded = encodeValue(next)
+    const expiresAt = slot < 0 ? this.expiryFor(undefined) : this.entries.expiresAt[slot]
+    this.write(key, this.prepare(key, encoded), encoded.length, expiresAt)
+    return next
+  }
+
+  /** The live slot of `key` for a value read, counting the hit or miss; -1 on a miss. */
+  private read (key: string): number {
+    const slot = this.liveSlot(key)
+    if (slot < 0) {
+      this.counters.misses++
+      return -1
+    }
+    this.counters.hits++
+    this.policy.onAccess(slot)
+    return slot
+  }
+
+  /** The slot of `key` if it is there and not expired (an expired one is removed on the spot), else -1. */
+  private liveSlot (key: string): number {
+    const slot = this.index.get(key)
+    if (slot === undefined) return -1
+    const expiresAt = this.entries.expiresAt[slot]
+    if (expiresAt !== 0 && expiresAt <= this.clock.now()) {
+      this.expire(slot)
+      return -1
+    }
+    return slot
+  }
+
+  private encodedAt (slot: number): Uint8Array {
+    const e = this.entries
+    const stored = this.values.view(e.valueLocation[slot], e.valueLength[slot])
+    return e.compressed[slot] === 1 ? inflateRawSync(stored) : stored
+  }
+
+  private checkKey (key: string): void {
+    if (typeof key !== 'string' || key.length === 0) throw new InvalidKeyError('key must be a non-empty string')
+    // A UTF-16 code unit is at most 3 UTF-8 bytes, so short keys skip the byte count.
+    if (key.length * 3 > this.maxKeyBytes && Buffer.byteLength(key) > this.maxKeyBytes) {
+      throw new InvalidKeyError(`key is longer than ${this.maxKeyBytes} UTF-8 bytes`)
+    }
+  }
+
+  /** Expiry time for a ttl in seconds (undefined = defaultTtl); 0 = none. */
+  private expiryFor (ttl: number | undefined): number {
+    const seconds = ttl === undefined ? this.defaultTtl : checkTtl(ttl)
+    return seconds === 0 ? 0 : this.clock.now() + seconds * 1000
+  }
+
+  /** Checks an encoded value against the limits and compresses it if worth it; changes nothing. */
+  private prepare (key: string, encoded: Uint8Array): Uint8Array {
+    if (encoded.length > this.maxValueBytes) {
+      throw new ValueTooLargeError(`value is ${encoded.length} bytes encoded; the limit is ${this.maxValueBytes}`)
+    }
+    let stored = encoded
+    if (this.compressionThreshold > 0 && encoded.length >= this.compressionThreshold) {
+      const deflated = deflateRawSync(encoded)
+      if (deflated.length < encoded.length) stored = deflated
+    }
+    const cost = storedValueBytes(stored.length) + ENTRY_OVERHEAD_BYTES
+    if (cost + key.length * 3 > this.maxMemory && cost + Buffer.byteLength(key) > this.maxMemory) {
+      throw new ValueTooLargeError(`entry needs more than maxMemory (${this.maxMemory} bytes)`)
+    }
+    return stored
+  }
+
+  /** Stores prepared bytes under `key`: in place over a live entry when the budget allows, else as a new entry. */
+  private write (key: string, stored: Uint8Array, encodedLength: number, expiresAt: number): void {
+    this.counters.sets++
+    const slot = this.liveSlot(key)
+    if (slot >= 0) {
+      const e = this.entries
+      const charge = e.charge[slot] - storedValueBytes(e.valueLength[slot]) + storedValueBytes(stored.length)
+      if (this.memoryUsed - e.charge[slot] + charge <= this.maxMemory) {
+        this.untrackValue(slot)
+        e.valueLocation[slot] = this.values.replace(e.valueLocation[slot], e.valueLength[slot], stored)
+        this.trackValue(slot, stored.length, encodedLength)
+        this.memoryUsed += charge - e.charge[slot]
+        e.charge[slot] = charge
+        e.expiresAt[slot] = expiresAt
+        this.expiry.set(slot, expiresAt)
+        this.policy.onUpdate(slot, expiresAt)
+        return
+      }
+      // It only fits after evictions: store it afresh, so the policy never has to skip the key being written.
+      this.removeEntry(slot)
+    }
+    this.insert(key, stored, encodedLength, expiresAt)
+  }
+
+  private insert (key: string, stored: Uint8Array, encodedLength: number, expiresAt: number): void {
+    const charge = Buffer.byteLength(key) + storedValueBytes(stored.length) + ENTRY_OVERHEAD_BYTES
+    this.makeRoom(charge)
+    const e = this.entries
+    const slot = e.allocate(key)
+    e.valueLocation[slot] = this.values.store(stored)
+    this.trackValue(slot, stored.length, encodedLength)
+    e.charge[slot] = charge
+    this.memoryUsed += charge
+    e.expiresAt[slot] = expiresAt
+    this.expiry.set(slot, expiresAt)
+    this.index.set(key, slot)
+    this.policy.onInsert(slot, expiresAt)
+  }
+
+  /** Frees `charge` bytes of budget: expired entries go first, then the policy's victims. */
+  private makeRoom (charge: number): void {
+    if (this.memoryUsed + charge <= this.maxMemory) return
+    this.sweepExpired()
+    while (this.memoryUsed + charge > this.maxMemory) {
+      const victim = this.policy.victim()
+      if (victim < 0 || this.entries.keys[victim] === undefined) return
+      this.removeEntry(victim)
+      this.counters.evictions++
+    }
+  }
+
+  private expire (slot: number): void {
+    this.removeEntry(slot)
+    this.counters.expirations++
+  }
+
+  private removeEntry (slot: number): void {
+    const e = this.entries
+    this.index.delete(e.keys[slot] as string)
+    this.policy.onRemove(slot)
+    this.expiry.remove(slot)
+    this.untrackValue(slot)
+    this.values.release(e.valueLocation[slot], e.valueLength[slot])
+    this.memoryUsed -= e.charge[slot]
+    e.release(slot)
+  }
+
+  private trackValue (slot: number, storedLength: number, encodedLength: number): void {
+    const e = this.entries
+    e.valueLength[slot] = storedLength
+    e.compressed[slot] = storedLength < encodedLength ? 1 : 0
+    if (storedLength < encodedLength) this.encodedLengthOfCompressed.set(slot, encodedLength)
+    this.encodedBytes += encodedLength
+    this.storedBytes += storedLength
+  }
+
+  private untrackValue (slot: number): void {
+    const storedLength = this.entries.valueLength[slot]
+    const encodedLength = this.encodedLengthOfCompressed.get(slot) ?? storedLength
+    this.encodedLengthOfCompressed.delete(slot)
+    this.encodedBytes -= encodedLength
+    this.storedBytes -= storedLength
+  }
+}
+
+function checkTtl (ttl: unknown): number {
+  if (typeof ttl === 'number' && Number.isFinite(ttl) && ttl >= 0) return ttl
+  throw new ConfigurationError('invalid ttl; must be a finite number of seconds >= 0', 'ttl')
+}
+
+function checkNumber (field: string, value: unknown, min: number, what: string): number {
+  if (typeof value === 'number' && Number.isFinite(value) && value >= min) return value
+  throw new ConfigurationError(`invalid ${field}; must be ${what}`, field)
+}
+
+function checkInteger (field: string, value: unknown, min: number): number {
+  if (Number.isSafeInteger(value) && (value as number) >= min) return value as number
+  throw new ConfigurationError(`invalid ${field}; must be an integer >= ${min}`, field)
+}
+
+function checkClock (clock: Clock): Clock {
+  const ok = typeof clock?.now === 'function' && typeof clock.setTimeout === 'function' && typeof clock.clearTimeout === 'function'
+  if (!ok) throw new ConfigurationError('invalid clock; must have now, setTimeout and clearTimeout', 'clock')
+  return clock
+}
+
+const POLICY_METHODS = ['onInsert', 'onAccess', 'onUpdate', 'onRemove', 'victim', 'clear'] as const
+
+function resolvePolicy (policy: EvictionPolicyName | EvictionPolicy): EvictionPolicy {
+  if (typeof policy === 'string' && (EVICTION_POLICIES as readonly string[]).includes(policy)) return createEvictionPolicy(policy)
+  if (typeof policy === 'object' && policy !== null && POLICY_METHODS.every((m) => typeof policy[m] === 'function')) return policy
+  throw new ConfigurationError(`invalid evictionPolicy; must be one of ${EVICTION_POLICIES.join(', ')} or an EvictionPolicy`, 'evictionPolicy')
+}
