@@ -35,3 +35,11 @@ export const REQUEST_TIMEOUT_MS = 5000
 /** Name of the cluster; part of the gossipsub topic so two clusters on one LAN stay apart. */
 export const CLUSTER_NAME = 'default'
 export const MEMBERSHIP_PRESET: MembershipPresetName = 'lan'
+/** Addresses to join at start; none means a cluster of one until someone joins it. */
+export const JOIN_ADDRESSES: readonly string[] = []
+/** Where a node keeps its peer key and state; `~` is the user's home directory. */
+export const DATA_DIR = '~/.dcache'
+/** Multicast DNS discovery of peers on the LAN; off by default (it announces the node to the whole segment). */
+export const MDNS_ENABLED = false
+/** Most vnodes a node may take; the ring holds nodes x vnodes tokens. */
+export const MAX_VIRTUAL_NODES = 10_000

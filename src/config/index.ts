@@ -1,0 +1,6 @@
+export type { CacheConfig, CacheConfigField, CacheConfigInput } from './cache-config.js'
+export { resolveConfig } from './resolve-config.js'
+export { loadConfig, envVarName, ENV_PREFIX, type LoadConfigOptions } from './load-config.js'
+export { parseBytes, parseSeconds, parseMilliseconds } from './units.js'
+export { CONFIG_FIELDS } from './fields.js'
+export * from './defaults.js'

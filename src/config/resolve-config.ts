@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto'
+import { homedir, hostname } from 'node:os'
+import { join } from 'node:path'
+import { ConfigurationError } from '../common/errors.js'
+import type { CacheConfig, CacheConfigInput } from './cache-config.js'
+import * as DEFAULTS from './defaults.js'
+import { CONFIG_FIELDS, FIELD_PARSERS, invalidField } from './fields.js'
+
+type Parsed = Partial<CacheConfig>
+
+const DEFAULT_VALUES: Omit<CacheConfig, 'name'> = {
+  maxMemory: DEFAULTS.MAX_MEMORY_BYTES,
+  evictionPolicy: DEFAULTS.EVICTION_POLICY,
+  replicationFactor: DEFAULTS.REPLICATION_FACTOR,
+  consistency: DEFAULTS.CONSISTENCY,
+  virtualNodes: DEFAULTS.VIRTUAL_NODES,
+  defaultTtl: DEFAULTS.DEFAULT_TTL_S,
+  healthCheckInterval: DEFAULTS.HEALTH_CHECK_INTERVAL_S,
+  maxKeyBytes: DEFAULTS.MAX_KEY_BYTES,
+  maxValueBytes: DEFAULTS.MAX_VALUE_BYTES,
+  compressionThreshold: DEFAULTS.COMPRESSION_THRESHOLD_BYTES,
+  listen: [DEFAULTS.LISTEN_ADDRESS],
+  join: [...DEFAULTS.JOIN_ADDRESSES],
+  dataDir: DEFAULTS.DATA_DIR,
+  clusterName: DEFAULTS.CLUSTER_NAME,
+  membershipPreset: DEFAULTS.MEMBERSHIP_PRESET,
+  mdns: DEFAULTS.MDNS_ENABLED,
+  requestTimeout: DEFAULTS.REQUEST_TIMEOUT_MS
+}
+
+/**
+ * Merges layers in increasing precedence (later layers win) over the defaults, validates every field and the
+ * rules between fields, and freezes the result. Undefined values are skipped; unknown keys are an error.
+ */
+export function resolveConfig (...layers: CacheConfigInput[]): Readonly<CacheConfig> {
+  return resolveParsed(layers.map((layer) => parseLayer(layer)))
+}
+
+/**
+ * Parses one layer. `source` (e.g. 'file x.yaml') is added to error messages so the user knows where to look.
+ * For loadConfig; everyone else calls resolveConfig.
+ */
+export function parseLayer (layer: Record<string, unknown>, source?: string): Parsed {
+  const parsed: Record<string, unknown> = {}
+  for (const [key, raw] of Object.entries(layer)) {
+    if (raw === undefined) continue
+    if (!Object.hasOwn(FIELD_PARSERS, key)) {
+      throw new ConfigurationError(`unknown configuration key ${JSON.stringify(key)}${where(source)}; known keys: ${CONFIG_FIELDS.join(', ')}`, key)
+    }
+    try {
+      parsed[key] = (FIELD_PARSERS as Record<string, (raw: unknown) => unknown>)[key]?.(raw)
+    } catch (err) {
+      if (err instanceof ConfigurationError && source !== undefined) err.message += where(source)
+      throw err
+    }
+  }
+  return parsed as Parsed
+}
+
+export function resolveParsed (layers: Parsed[]): Readonly<CacheConfig> {
+  const merged = Object.assign({}, DEFAULT_VALUES, ...layers) as Omit<CacheConfig, 'name'> & { name?: string }
+  const dataDir = expandHome(merged.dataDir)
+  const config: CacheConfig = { ...merged, dataDir, name: merged.name ?? defaultName(dataDir, merged.listen) }
+  checkCrossFieldRules(config)
+  Object.freeze(config.listen)
+  Object.freeze(config.join)
+  return Object.freeze(config)
+}
+
+function checkCrossFieldRules (config: CacheConfig): void {
+  if (config.maxKeyBytes + config.maxValueBytes > config.maxMemory) {
+    throw invalidField('maxValueBytes', `must fit in maxMemory (${config.maxMemory}) together with maxKeyBytes (${config.maxKeyBytes})`, config.maxValueBytes)
+  }
+  if (config.compressionThreshold > config.maxValueBytes) {
+    throw invalidField('compressionThreshold', `must be 0 or at most maxValueBytes (${config.maxValueBytes})`, config.compressionThreshold)
+  }
+}
+
+function where (source: string | undefined): string {
+  return source === undefined ? '' : ` in ${source}`
+}
+
+function expandHome (path: string): string {
+  if (path === '~') return homedir()
+  if (path.startsWith('~/')) return join(homedir(), path.slice(2))
+  return path
+}
+
+/** hostname plus 4 hex digits of dataDir and listen: two nodes on one host differ, a restarted node keeps its name. */
+function defaultName (dataDir: string, listen: readonly string[]): string {
+  const suffix = createHash('sha256').update(`${dataDir}\n${listen.join(',')}`).digest('hex').slice(0, 4)
+  return `${hostname()}-${suffix}`
+}
