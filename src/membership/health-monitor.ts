@@ -1,6 +1,6 @@
 import type { NodeId } from '../net/transport.js'
 import type { MemberEvent, MembershipEvents, ProbeEvent, Unsubscribe } from './events.js'
-import type { MemberState } from './member-table.js'
+import type { Member, MemberState } from './member-table.js'
 
 /** What this node has seen of one member's health, for `dcache node list` and the dashboard. */
 export interface MemberHealth {
@@ -18,8 +18,9 @@ export interface MemberHealth {
   lastChangeAt: number
 }
 
-/** Anything that emits membership events: a Swim. */
+/** A Swim, as the monitor sees it. */
 export interface MembershipSource {
+  members(): Member[]
   on<K extends keyof MembershipEvents>(event: K, fn: (payload: MembershipEvents[K]) => void): Unsubscribe
 }
 
@@ -30,7 +31,9 @@ export class HealthMonitor {
   private readonly health = new Map<NodeId, MemberHealth>()
   private readonly unsubscribes: Unsubscribe[]
 
-  constructor (source: MembershipSource) {
+  /** Starts from the members `source` already knows, then follows its events. */
+  constructor (source: MembershipSource, now: number) {
+    for (const member of source.members()) this.entry(member.id, member.state, now)
     this.unsubscribes = [
       ...MEMBER_EVENTS.map((event) => source.on(event, (e) => { this.onMemberEvent(e) })),
       source.on('probe:result', (e) => { this.onProbe(e) })
