@@ -4,6 +4,7 @@
  * APPEND ONLY: op names and field names are on the wire.
  */
 import type { NodeId } from '../net/transport.js'
+import type { RingSnapshot } from '../ring/index.js'
 
 export const RPC_PROTOCOL = '/dcache/rpc/1.0.0'
 
@@ -36,3 +37,26 @@ export type TtlResult = { state: 'missing' } | { state: 'persistent' } | { state
 
 /** Per-key outcome of a multi-key operation: the value (or presence), or the error that key met. */
 export type KeyResult<T> = { key: string, ok: true, value: T } | { key: string, ok: false, error: { code: string, message: string } }
+
+/** One member as nodes report it to clients and the CLI. */
+export interface MemberView {
+  id: NodeId
+  name: string
+  addresses: string[]
+  state: 'alive' | 'suspect' | 'dead' | 'left'
+  incarnation: number
+  vnodes: number
+  /** Share of the ring this member owns, 0..1. */
+  ownership: number
+  /** Clock time of the last ack from it, as seen by the reporting node; undefined for itself or never. */
+  lastAckAt?: number
+  /** Round-trip time of the last probe in ms. */
+  rttMs?: number
+}
+
+/** What `cluster` returns: who answered, the members it knows, and its ring. */
+export interface ClusterInfo {
+  self: NodeId
+  members: MemberView[]
+  ring: RingSnapshot
+}

@@ -1,0 +1,107 @@
+import { CacheError } from '../common/errors.js'
+import { formatValue, jsonValue, toJsonText } from './values.js'
+import type { DistributedCache } from '../client/distributed-cache.js'
+
+/** One line's outcome, in input order. */
+export type BatchResult = { line: number, ok: true, result: unknown } | { line: number, ok: false, error: { code: string, message: string } }
+
+/** Most lines in flight at once: enough to fill the pipeline, bounded so a huge input cannot flood memory. */
+const MAX_IN_FLIGHT = 512
+
+const USAGE: Record<string, string> = {
+  GET: 'GET key', SET: 'SET key value [EX seconds]', PUT: 'PUT key value [EX seconds]', DEL: 'DEL key [key ...]',
+  EXISTS: 'EXISTS key', INCR: 'INCR key', INCRBY: 'INCRBY key n', DECR: 'DECR key', DECRBY: 'DECRBY key n',
+  GETSET: 'GETSET key value', EXPIRE: 'EXPIRE key seconds', TOUCH: 'TOUCH key seconds', TTL: 'TTL key', MGET: 'MGET key [key ...]'
+}
+
+/** Splits a line into words; "double quotes" keep spaces, backslash escapes the next character. */
+export function tokenize (line: string): string[] {
+  const words: string[] = []
+  let word: string | undefined
+  let quoted = false
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i] as string
+    if (ch === '\\' && i + 1 < line.length) word = (word ?? '') + line[++i]
+    else if (ch === '"') { quoted = !quoted; word ??= '' }
+    else if (/\s/.test(ch) && !quoted) { if (word !== undefined) words.push(word); word = undefined }
+    else word = (word ?? '') + ch
+  }
+  if (quoted) throw new CacheError('unterminated quote')
+  if (word !== undefined) words.push(word)
+  return words
+}
+
+/** Runs one command line against the cache. */
+export async function runBatchLine (cache: DistributedCache, words: string[]): Promise<unknown> {
+  const [name = '', ...args] = words
+  const cmd = name.toUpperCase()
+  const usage = USAGE[cmd]
+  if (usage === undefined) throw new CacheError(`unknown command "${name}"; known: ${Object.keys(USAGE).join(' ')}`)
+  const wrong = (): never => { throw new CacheError(`wrong arguments; usage: ${usage}`) }
+  const [key = '', value] = args
+  const number = (text: string | undefined): number => {
+    const n = Number(text)
+    return text === undefined || text === '' || !Number.isFinite(n) ? wrong() : n
+  }
+  switch (cmd) {
+    case 'GET': if (args.length !== 1) wrong(); return await cache.get(key)
+    case 'SET': case 'PUT': {
+      if (args.length !== 2 && !(args.length === 4 && args[2]?.toUpperCase() === 'EX')) wrong()
+      await cache.put(key, value, { ttl: args.length === 4 ? number(args[3]) : undefined })
+      return 'OK'
+    }
+    case 'DEL': if (args.length === 0) wrong(); return await cache.delete(...args)
+    case 'EXISTS': if (args.length !== 1) wrong(); return await cache.exists(key)
+    case 'INCR': if (args.length !== 1) wrong(); return await cache.increment(key)
+    case 'DECR': if (args.length !== 1) wrong(); return await cache.decrement(key)
+    case 'INCRBY': if (args.length !== 2) wrong(); return await cache.increment(key, number(value))
+    case 'DECRBY': if (args.length !== 2) wrong(); return await cache.decrement(key, number(value))
+    case 'GETSET': if (args.length !== 2) wrong(); return await cache.getAndSet(key, value)
+    case 'EXPIRE': case 'TOUCH': if (args.length !== 2) wrong(); return await cache.touch(key, number(value))
+    case 'TTL': if (args.length !== 1) wrong(); return await cache.getTtl(key).catch((err) => { if ((err as CacheError).code === 'KEY_NOT_FOUND') return -2; throw err })
+    case 'MGET': {
+      if (args.length === 0) wrong()
+      return (await cache.getMultiple(args)).map((r) => r.ok ? r.value : null)
+    }
+  }
+  return wrong()
+}
+
+/**
+ * Runs every non-empty, non-# line with up to MAX_IN_FLIGHT in flight, and hands results to `emit` in input order
+ * as soon as each one's predecessors are done.
+ */
+export async function runBatch (cache: DistributedCache, lines: string[], emit: (r: BatchResult) => void): Promise<{ ok: number, failed: number }> {
+  const work = lines.map((text, i) => ({ line: i + 1, text: text.trim() })).filter((l) => l.text !== '' && !l.text.startsWith('#'))
+  const results = new Array<BatchResult | undefined>(work.length)
+  let next = 0
+  let emitted = 0
+  let failed = 0
+  const flush = (): void => {
+    while (emitted < work.length && results[emitted] !== undefined) emit(results[emitted++] as BatchResult)
+  }
+  const worker = async (): Promise<void> => {
+    while (next < work.length) {
+      const i = next++
+      const { line, text } = work[i] as { line: number, text: string }
+      try {
+        results[i] = { line, ok: true, result: await runBatchLine(cache, tokenize(text)) }
+      } catch (err) {
+        failed++
+        results[i] = { line, ok: false, error: { code: err instanceof CacheError ? err.code : 'ERR', message: (err as Error).message } }
+      }
+      flush()
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(MAX_IN_FLIGHT, work.length) }, worker))
+  return { ok: work.length - failed, failed }
+}
+
+/** A result as redis-cli prints it in pipe mode, more or less: values raw, nil, errors prefixed. */
+export function formatBatchResult (r: BatchResult, json: boolean): string {
+  if (json) return toJsonText(r.ok ? { line: r.line, ok: true, result: jsonValue(r.result) } : r)
+  if (!r.ok) return `(error) ${r.error.code} ${r.error.message}`
+  if (r.result === undefined || r.result === null) return '(nil)'
+  const shown = formatValue(r.result)
+  return shown instanceof Uint8Array ? toJsonText(r.result) : shown
+}

@@ -1,0 +1,101 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import { NetworkError } from '../common/errors.js'
+
+/** The dcache executable of this package (bin/run.js), run with the Node that runs us (the pinned Node 22). */
+export const DCACHE_BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
+
+export interface LocalNode {
+  name: string
+  pid: number
+  /** The first multiaddr it printed (with /p2p/<id>). */
+  address: string
+  dataDir: string
+  process: ChildProcess
+}
+
+export interface LocalClusterInit {
+  nodes: number
+  /** Extra `dcache node start` flags for every node. */
+  nodeArgs?: string[]
+  /** Milliseconds to wait for each node to print its address. @default 30000 */
+  startTimeoutMs?: number
+}
+
+/**
+ * N `dcache node start` processes on 127.0.0.1 (free ports, one temporary data dir), the first a seed the
+ * others join. Used by `dcache demo` and by the end-to-end tests. stop() ends only the processes it started.
+ */
+export class LocalCluster {
+  private constructor (readonly baseDir: string, readonly nodes: LocalNode[]) {}
+
+  static async start (init: LocalClusterInit): Promise<LocalCluster> {
+    const baseDir = await mkdtemp(join(tmpdir(), 'dcache-'))
+    const cluster = new LocalCluster(baseDir, [])
+    try {
+      for (let i = 0; i < init.nodes; i++) await cluster.startNode(`node-${i + 1}`, init)
+    } catch (err) {
+      await cluster.stop()
+      throw err
+    }
+    return cluster
+  }
+
+  /** Starts one more node that joins the first (the seed); resolves once it printed its address. */
+  async startNode (name: string, init: Omit<LocalClusterInit, 'nodes'> = {}, dataDir = join(this.baseDir, name)): Promise<LocalNode> {
+    const seed = this.nodes[0]?.address
+    const args = [DCACHE_BIN, 'node', 'start', '--listen', '/ip4/127.0.0.1/tcp/0', '--data-dir', dataDir, '--name', name,
+      ...(seed === undefined ? [] : ['--join', seed]), ...(init.nodeArgs ?? [])]
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    const address = await waitForAddress(child, init.startTimeoutMs ?? 30_000)
+    const node = { name, pid: child.pid as number, address, dataDir, process: child }
+    this.nodes.push(node)
+    return node
+  }
+
+  /** Sends `signal` to one node and waits for it to exit. */
+  async kill (node: LocalNode, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    this.nodes.splice(this.nodes.indexOf(node), 1)
+    await stopProcess(node.process, signal)
+  }
+
+  async stop (): Promise<void> {
+    await Promise.all(this.nodes.splice(0).map(async (n) => { await stopProcess(n.process, 'SIGTERM') }))
+    await rm(this.baseDir, { recursive: true, force: true })
+  }
+}
+
+function waitForAddress (child: ChildProcess, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let stderr = ''
+    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream })
+    const fail = (why: string): void => {
+      clearTimeout(timer)
+      child.kill('SIGKILL')
+      reject(new NetworkError(`node did not start: ${why}${stderr === '' ? '' : `\n${stderr.trim()}`}`))
+    }
+    const timer = setTimeout(() => { fail(`no address after ${timeoutMs} ms`) }, timeoutMs)
+    child.stderr?.on('data', (d) => { stderr = (stderr + String(d)).slice(-4096) })
+    child.once('exit', (code) => { fail(`exited with code ${code}`) })
+    lines.on('line', (line) => {
+      const match = /^listening on (\S+)/.exec(line)
+      if (match === null) return
+      clearTimeout(timer)
+      child.removeAllListeners('exit')
+      resolve(match[1] as string)
+    })
+  })
+}
+
+async function stopProcess (child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const exited = new Promise<void>((resolve) => child.once('exit', () => { resolve() }))
+  child.kill(signal)
+  const escalate = setTimeout(() => child.kill('SIGKILL'), 5000)
+  await exited
+  clearTimeout(escalate)
+}

@@ -1,0 +1,52 @@
+import { Flags } from '@oclif/core'
+import { BaseCommand } from '../cli/base-command.js'
+import { LocalCluster } from '../cli/local-cluster.js'
+
+export default class Demo extends BaseCommand {
+  static override description = `Start a local cluster on 127.0.0.1 (free ports, a temporary data dir) and open the dashboard on it.
+A light background load keeps the charts moving. Ctrl-C (or q in the dashboard) stops every node and removes the data dir.`
+
+  static override examples = [
+    '<%= config.bin %> demo',
+    '<%= config.bin %> demo --nodes 5',
+    '<%= config.bin %> demo --no-dashboard --no-load'
+  ]
+
+  static override flags = {
+    nodes: Flags.integer({ char: 'n', description: 'how many nodes to start', default: 3, min: 1, max: 32 }),
+    dashboard: Flags.boolean({ description: 'open the dashboard on the cluster', default: true, allowNo: true }),
+    load: Flags.boolean({ description: 'run a light background load (about 200 ops/s, stops by itself after an hour)', default: true, allowNo: true })
+  }
+
+  async run (): Promise<void> {
+    const { flags } = await this.parse(Demo)
+    this.log(`starting ${flags.nodes} nodes on 127.0.0.1 ...`)
+    const cluster = await LocalCluster.start({ nodes: flags.nodes })
+    const { connectClient } = await import('../client/connect.js')
+    const { startBackgroundLoad } = await import('../client/load-generator.js')
+    let cache: Awaited<ReturnType<typeof connectClient>> | undefined
+    let load: ReturnType<typeof startBackgroundLoad> | undefined
+    try {
+      for (const n of cluster.nodes) this.log(`  ${n.name}  pid ${n.pid}  ${n.address}`)
+      const seed = cluster.nodes[0]?.address as string
+      this.log(`\ndata dir: ${cluster.baseDir}\ntry, from another terminal:\n  export DCACHE_NODE=${seed}\n  npx dcache put greeting hello && npx dcache get greeting\n  npx dcache ring && npx dcache node list\n`)
+      cache = await connectClient(cluster.nodes.map((n) => n.address))
+      if (flags.load) load = startBackgroundLoad(cache)
+      if (flags.dashboard) {
+        const { runDashboard } = await import('../tui/index.js')
+        await runDashboard({ source: cache })
+      } else {
+        this.log('cluster running; press Ctrl-C to stop it')
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve)
+          process.once('SIGTERM', resolve)
+        })
+      }
+    } finally {
+      load?.stop()
+      await cache?.close()
+      this.log('stopping the cluster ...')
+      await cluster.stop()
+    }
+  }
+}

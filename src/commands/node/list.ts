@@ -1,0 +1,29 @@
+import { ClientCommand } from '../../cli/base-command.js'
+import { formatTable } from '../../cli/table.js'
+import type { MemberView } from '../../node/protocol.js'
+
+export default class NodeList extends ClientCommand {
+  static override description = 'List cluster members as the contacted node sees them: state, incarnation, last ack, RTT, vnodes, ownership'
+  static override examples = ['<%= config.bin %> node list', '<%= config.bin %> node list --json']
+
+  async run (): Promise<{ self: string, members: MemberView[] }> {
+    const { flags } = await this.parse(NodeList)
+    const info = await (await this.cache(flags)).getClusterInfo()
+    const now = Date.now()
+    this.log(formatTable(['', 'name', 'id', 'state', 'inc', 'last ack', 'rtt ms', 'vnodes', 'ownership', 'addresses'],
+      info.members.map((m) => [
+        m.id === info.self ? '*' : '',
+        m.name,
+        m.id,
+        m.state,
+        m.incarnation,
+        m.id === info.self ? 'self' : m.lastAckAt === undefined ? '-' : `${((now - m.lastAckAt) / 1000).toFixed(1)}s ago`,
+        m.rttMs === undefined ? '-' : m.rttMs.toFixed(2),
+        m.vnodes,
+        `${(m.ownership * 100).toFixed(1)}%`,
+        m.addresses.join(' ')
+      ])))
+    this.log(`\n* = the node answering (${info.self}); ${info.members.filter((m) => m.state === 'alive').length}/${info.members.length} alive`)
+    return { self: info.self, members: info.members }
+  }
+}

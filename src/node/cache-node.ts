@@ -1,0 +1,281 @@
+import { CacheError, ConfigurationError, NodeUnavailableError, errorToWire } from '../common/errors.js'
+import { decodeValue, encodeValue } from '../store/codec.js'
+import { LocalCache } from '../store/index.js'
+import { HashRing } from '../ring/index.js'
+import { HealthMonitor, Swim } from '../membership/index.js'
+import { call } from './rpc.js'
+import { RPC_PROTOCOL } from './protocol.js'
+import { NodeStatsRecorder, type NodeStats } from './stats.js'
+import { EventLog } from './event-log.js'
+import type { Clock } from '../common/clock.js'
+import type { Random } from '../common/random.js'
+import type { CacheConfig } from '../config/index.js'
+import type { NodeId, Transport } from '../net/transport.js'
+import type { MemberEvent, MembershipEvents } from '../membership/index.js'
+import type { CacheRequest, ClusterInfo, KeyResult, MemberView, TtlResult } from './protocol.js'
+
+export interface CacheNodeComponents {
+  transport: Transport
+  clock: Clock
+  random: Random
+  /** Called after a graceful `removeNode` of this node has announced `left` (the process exits then). */
+  onRemoved?: () => void
+}
+
+const RING_EVENTS: Array<keyof MembershipEvents> = ['member:join', 'member:alive', 'member:suspect', 'member:dead', 'member:left', 'member:update']
+
+/**
+ * One cluster member: the engine holds its share of the keys, the ring says who owns what, SWIM says who is alive.
+ * Any member accepts any request and forwards a key's operation to its owner (one owner per key until replication).
+ */
+export class CacheNode {
+  readonly engine: LocalCache
+  readonly ring: HashRing
+  readonly membership: Swim
+  readonly health: HealthMonitor
+  readonly events: EventLog
+  private readonly transport: Transport
+  private readonly stats: NodeStatsRecorder
+  private readonly unsubscribers: Array<() => void> = []
+  private started = false
+  private leaving = false
+
+  constructor (private readonly components: CacheNodeComponents, readonly config: Readonly<CacheConfig>) {
+    this.transport = components.transport
+    this.engine = new LocalCache({
+      maxMemory: config.maxMemory,
+      evictionPolicy: config.evictionPolicy,
+      defaultTtl: config.defaultTtl,
+      maxKeyBytes: config.maxKeyBytes,
+      maxValueBytes: config.maxValueBytes,
+      compressionThreshold: config.compressionThreshold,
+      clock: components.clock
+    })
+    this.ring = new HashRing()
+    this.membership = new Swim({ transport: this.transport, clock: components.clock, random: components.random }, {
+      preset: config.membershipPreset,
+      clusterName: config.clusterName,
+      name: config.name,
+      addresses: this.transport.addresses(),
+      meta: { vnodes: config.virtualNodes }
+    })
+    this.health = new HealthMonitor(this.membership)
+    this.events = new EventLog(components.clock)
+    this.stats = new NodeStatsRecorder(components.clock)
+  }
+
+  get id (): NodeId {
+    return this.transport.self
+  }
+
+  async start (): Promise<void> {
+    if (this.started) return
+    this.started = true
+    this.ring.addNode(this.id, this.config.virtualNodes)
+    for (const event of RING_EVENTS) {
+      this.unsubscribers.push(this.membership.on(event, (e) => { this.onMemberEvent(event, e as MemberEvent) }))
+    }
+    await this.transport.handle(RPC_PROTOCOL, async (from, data) => encodeValue(await this.serve(from, decodeValue(data) as CacheRequest)))
+    this.engine.start()
+    await this.membership.start()
+  }
+
+  /** Joins the cluster through seed addresses; returns the ids of the seeds that answered. */
+  async join (addresses: string[]): Promise<NodeId[]> {
+    const seeds: NodeId[] = []
+    for (const address of addresses) {
+      try {
+        seeds.push(await this.transport.connect(address, { signal: AbortSignal.timeout(this.config.requestTimeout) }))
+      } catch (err) {
+        this.events.record('error', `cannot reach ${address}: ${(err as Error).message}`)
+      }
+    }
+    if (seeds.length === 0 && addresses.length > 0) throw new NodeUnavailableError(`no seed reachable: ${addresses.join(', ')}`)
+    await this.membership.join(seeds)
+    return seeds
+  }
+
+  /** Announces `left` and stops; other members take it out of their rings at once. */
+  async leave (): Promise<void> {
+    this.leaving = true
+    await this.membership.leave()
+  }
+
+  async stop (): Promise<void> {
+    if (!this.started) return
+    this.started = false
+    for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe()
+    await this.membership.stop()
+    this.health.close()
+    await this.transport.unhandle(RPC_PROTOCOL)
+    this.engine.stop()
+  }
+
+  /** Serves one request from a client or a peer, forwarding key operations to their owner. */
+  async serve (from: NodeId, req: CacheRequest): Promise<unknown> {
+    const started = this.components.clock.now()
+    try {
+      if (this.leaving && req.op !== 'cluster' && req.op !== 'stats') throw new NodeUnavailableError(`node ${this.id} is leaving the cluster`)
+      const result = await this.dispatch(from, req)
+      this.stats.record(req.op, this.components.clock.now() - started, true)
+      return result
+    } catch (err) {
+      this.stats.record(req.op, this.components.clock.now() - started, false)
+      throw err
+    }
+  }
+
+  private async dispatch (from: NodeId, req: CacheRequest): Promise<unknown> {
+    switch (req.op) {
+      case 'get': return await this.keyed(req.key, req, () => this.engine.getEncoded(req.key) ?? null)
+      case 'put': return await this.keyed(req.key, req, () => { this.engine.putEncoded(req.key, req.value, { ttl: req.ttl }); return true })
+      case 'exists': return await this.keyed(req.key, req, () => this.engine.exists(req.key))
+      case 'incr': return await this.keyed(req.key, req, () => this.engine.increment(req.key, req.delta))
+      case 'getset': return await this.keyed(req.key, req, () => {
+        const old = this.engine.getAndSet(req.key, decodeValue(req.value))
+        return old === undefined ? null : encodeValue(old)
+      })
+      case 'touch': return await this.keyed(req.key, req, () => this.engine.touch(req.key, req.ttl))
+      case 'ttl': return await this.keyed(req.key, req, (): TtlResult => this.ttlOf(req.key))
+      case 'delete': return await this.multiKey(req.keys, req, (keys) => ({ op: 'delete', keys, local: true }), (key) => this.engine.delete(key))
+      case 'mget': return await this.multiKey(req.keys, req, (keys) => ({ op: 'mget', keys, local: true }), (key) => this.engine.getEncoded(key) ?? null)
+      case 'mput': {
+        const values = new Map(req.entries)
+        return await this.multiKey(req.entries.map(([k]) => k), req,
+          (keys) => ({ op: 'mput', entries: keys.map((k): [string, Uint8Array] => [k, values.get(k) as Uint8Array]), ttl: req.ttl, local: true }),
+          (key) => { this.engine.putEncoded(key, values.get(key) as Uint8Array, { ttl: req.ttl }); return true as const })
+      }
+      case 'clear': return await this.clear(req.local === true)
+      case 'stats': return req.local === true ? this.localStats() : await this.clusterStats()
+      case 'cluster': return this.clusterInfo()
+      case 'addNode': return await this.addNode(req.address)
+      case 'removeNode': return await this.removeNode(req.id, from)
+      case 'events': return this.events.since(req.since ?? 0)
+      default: throw new CacheError(`unknown operation "${(req as { op: unknown }).op}"`)
+    }
+  }
+
+  /** Runs `local` if this node owns the key (or the request was already routed here), else forwards it. */
+  private async keyed<T> (key: string, req: CacheRequest, local: () => T): Promise<T> {
+    const owner = this.ring.owner(key)
+    if (req.local === true || owner === undefined || owner === this.id) return local()
+    this.stats.forwarded++
+    return await call<T>(this.transport, owner, { ...req, local: true }, this.config.requestTimeout)
+  }
+
+  /** Serves its own keys locally, forwards the rest grouped by owner, and returns per-key results in order. */
+  private async multiKey<T> (keys: string[], req: CacheRequest, makeRequest: (keys: string[]) => CacheRequest, local: (key: string) => T): Promise<Array<KeyResult<T>>> {
+    const results = new Array<KeyResult<T>>(keys.length)
+    const remote = new Map<NodeId, number[]>()
+    keys.forEach((key, i) => {
+      const owner = req.local === true ? this.id : this.ring.owner(key) ?? this.id
+      if (owner === this.id) {
+        try {
+          results[i] = { key, ok: true, value: local(key) }
+        } catch (err) {
+          results[i] = { key, ok: false, error: errorToWire(err) }
+        }
+      } else {
+        const group = remote.get(owner)
+        if (group === undefined) remote.set(owner, [i])
+        else group.push(i)
+      }
+    })
+    await Promise.all([...remote].map(async ([owner, indexes]) => {
+      this.stats.forwarded++
+      try {
+        const part = await call<Array<KeyResult<T>>>(this.transport, owner, makeRequest(indexes.map((i) => keys[i] as string)), this.config.requestTimeout)
+        indexes.forEach((i, j) => { results[i] = part[j] as KeyResult<T> })
+      } catch (err) {
+        indexes.forEach((i) => { results[i] = { key: keys[i] as string, ok: false, error: errorToWire(err) } })
+      }
+    }))
+    return results
+  }
+
+  private ttlOf (key: string): TtlResult {
+    const ttl = this.engine.getTtl(key)
+    if (ttl === undefined) return { state: 'missing' }
+    if (ttl === null) return { state: 'persistent' }
+    return { state: 'expiring', seconds: ttl }
+  }
+
+  /** Clears this node, and every other live member unless this is already one leg of a fan-out. */
+  private async clear (localOnly: boolean): Promise<number> {
+    const removed = this.engine.size
+    this.engine.clear()
+    if (localOnly) return removed
+    const others = await Promise.all(this.otherAliveMembers().map(async (id) => await call<number>(this.transport, id, { op: 'clear', local: true }, this.config.requestTimeout)))
+    return others.reduce((a, b) => a + b, removed)
+  }
+
+  private localStats (): NodeStats {
+    return this.stats.snapshot(this.id, this.config.name, this.engine.stats())
+  }
+
+  /** Every live member's statistics; a member that does not answer is left out rather than failing the call. */
+  private async clusterStats (): Promise<NodeStats[]> {
+    const others = await Promise.allSettled(this.otherAliveMembers().map(async (id) => await call<NodeStats>(this.transport, id, { op: 'stats', local: true }, this.config.requestTimeout)))
+    return [this.localStats(), ...others.flatMap((r) => r.status === 'fulfilled' ? [r.value] : [])]
+  }
+
+  clusterInfo (): ClusterInfo {
+    const ownership = this.ring.ownership()
+    const members: MemberView[] = this.membership.members().map((m) => {
+      const health = this.health.get(m.id)
+      return {
+        id: m.id,
+        name: m.name,
+        addresses: m.addresses,
+        state: m.state,
+        incarnation: m.incarnation,
+        vnodes: this.ring.hasNode(m.id) ? this.ring.tokens(m.id).length : 0,
+        ownership: ownership.get(m.id) ?? 0,
+        lastAckAt: health?.lastAckAt,
+        rttMs: health?.lastRttMs
+      }
+    })
+    return { self: this.id, members, ring: this.ring.toJSON() }
+  }
+
+  /** Contacts a running node at `address` and brings it into this cluster (it pulls the member table from us). */
+  private async addNode (address: string): Promise<NodeId> {
+    const id = await this.transport.connect(address, { signal: AbortSignal.timeout(this.config.requestTimeout) })
+    await this.membership.join([id])
+    return id
+  }
+
+  /** Graceful removal of `id`: itself announces `left` and exits; another member passes the request on. */
+  private async removeNode (id: NodeId, from: NodeId): Promise<void> {
+    const member = this.membership.get(id)
+    if (member === undefined) throw new ConfigurationError(`no member with id ${id}`, 'id')
+    if (this.membership.aliveMembers().length <= 1) throw new ConfigurationError(`${id} is the last member of the cluster; stop it instead`, 'id')
+    if (id !== this.id) {
+      await call<void>(this.transport, id, { op: 'removeNode', id }, this.config.requestTimeout)
+      return
+    }
+    this.events.record('left', `removal requested by ${from}`)
+    await this.leave()
+    // answer first, then let the process go
+    this.components.clock.setTimeout(() => this.components.onRemoved?.(), 0)
+  }
+
+  private otherAliveMembers (): NodeId[] {
+    return this.membership.aliveMembers().map((m) => m.id).filter((id) => id !== this.id)
+  }
+
+  /** Keeps the ring in step with membership: alive members in, dead and left ones out. */
+  private onMemberEvent (event: keyof MembershipEvents, e: MemberEvent): void {
+    const m = e.member
+    if (m.id === this.id) return
+    if (event === 'member:join' || (event === 'member:alive' && !this.ring.hasNode(m.id))) {
+      this.transport.addAddresses(m.id, m.addresses)
+      this.ring.addNode(m.id, Number(m.meta?.vnodes ?? this.config.virtualNodes))
+    } else if (event === 'member:dead' || event === 'member:left') {
+      this.ring.removeNode(m.id)
+    } else if (event === 'member:update') {
+      this.transport.addAddresses(m.id, m.addresses)
+    }
+    this.events.fromMember(event, e)
+  }
+}

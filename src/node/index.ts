@@ -1,0 +1,63 @@
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { systemClock } from '../common/clock.js'
+import { systemRandom } from '../common/random.js'
+import { ADDRESS_FILE } from '../client/node-address.js'
+import { createHost, Libp2pTransport, loadOrCreatePrivateKey } from '../net/libp2p/index.js'
+import { CacheNode } from './cache-node.js'
+import type { CacheConfig } from '../config/index.js'
+
+export { CacheNode, type CacheNodeComponents } from './cache-node.js'
+export type { NodeStats } from './stats.js'
+export type { NodeEvent } from './event-log.js'
+export type { ClusterInfo, MemberView, KeyResult, TtlResult, CacheRequest } from './protocol.js'
+
+/** Name of the node's identity key inside its data directory (mode 0600). */
+export const PRIVATE_KEY_FILE = 'peer.key'
+
+export interface RunningNode {
+  node: CacheNode
+  transport: Libp2pTransport
+  /** The multiaddrs it announces, each with /p2p/<id>. */
+  addresses: string[]
+  stop(): Promise<void>
+}
+
+export interface CreateNodeOptions {
+  /** Contents of a swarm key: only holders of the same key can connect. */
+  swarmKey?: Uint8Array
+  /** Called when the cluster removed this node gracefully (`dcache node remove`). */
+  onRemoved?: () => void
+}
+
+/**
+ * Starts a cluster member on libp2p: identity from `<dataDir>/peer.key` (so the PeerId survives restarts),
+ * listening and announcing `config.listen`, joined through `config.join`; writes `<dataDir>/node.addr`.
+ */
+export async function createNode (config: Readonly<CacheConfig>, options: CreateNodeOptions = {}): Promise<RunningNode> {
+  await mkdir(config.dataDir, { recursive: true })
+  const privateKey = await loadOrCreatePrivateKey(join(config.dataDir, PRIVATE_KEY_FILE))
+  const host = await createHost({ privateKey, listen: config.listen, mdns: config.mdns, swarmKey: options.swarmKey })
+  const transport = new Libp2pTransport(host, { requestTimeoutMs: config.requestTimeout })
+  const node = new CacheNode({ transport, clock: systemClock, random: systemRandom, onRemoved: options.onRemoved }, config)
+  try {
+    await transport.start()
+    await node.start()
+    if (config.join.length > 0) await node.join(config.join)
+    const addresses = transport.addresses()
+    await writeFile(join(config.dataDir, ADDRESS_FILE), addresses.join('\n') + '\n')
+    return {
+      node,
+      transport,
+      addresses,
+      stop: async () => {
+        await node.stop()
+        await transport.stop()
+      }
+    }
+  } catch (err) {
+    await node.stop()
+    await transport.stop()
+    throw err
+  }
+}

@@ -1,0 +1,60 @@
+import type { Clock } from '../common/clock.js'
+import type { CacheStats } from '../store/index.js'
+import type { CacheOp } from './protocol.js'
+
+/** Latency samples kept per node for percentiles: the most recent ones only, so the figures follow the load. */
+const LATENCY_WINDOW = 2048
+
+/** One node's statistics as they go over the wire to `dcache stats` and the dashboard. */
+export interface NodeStats {
+  id: string
+  name: string
+  /** Clock time the snapshot was taken. */
+  time: number
+  uptimeMs: number
+  engine: CacheStats
+  /** Requests served, by operation (including those forwarded on). */
+  requests: Partial<Record<CacheOp, number>>
+  errors: number
+  /** Requests passed on to the key's owner. */
+  forwarded: number
+  /** Over the last LATENCY_WINDOW requests, in milliseconds. */
+  latency: { p50Ms: number, p99Ms: number }
+}
+
+/** Counts requests and keeps a window of latencies. */
+export class NodeStatsRecorder {
+  forwarded = 0
+  private errors = 0
+  private readonly requests: Partial<Record<CacheOp, number>> = {}
+  private readonly latencies = new Float64Array(LATENCY_WINDOW)
+  private samples = 0
+  private readonly startedAt: number
+
+  constructor (private readonly clock: Clock) {
+    this.startedAt = clock.now()
+  }
+
+  record (op: CacheOp, latencyMs: number, ok: boolean): void {
+    this.requests[op] = (this.requests[op] ?? 0) + 1
+    if (!ok) this.errors++
+    this.latencies[this.samples++ % LATENCY_WINDOW] = latencyMs
+  }
+
+  snapshot (id: string, name: string, engine: CacheStats): NodeStats {
+    const window = this.latencies.slice(0, Math.min(this.samples, LATENCY_WINDOW)).sort()
+    const at = (q: number): number => window.length === 0 ? 0 : window[Math.min(window.length - 1, Math.floor(q * window.length))] as number
+    const now = this.clock.now()
+    return {
+      id,
+      name,
+      time: now,
+      uptimeMs: now - this.startedAt,
+      engine,
+      requests: { ...this.requests },
+      errors: this.errors,
+      forwarded: this.forwarded,
+      latency: { p50Ms: at(0.5), p99Ms: at(0.99) }
+    }
+  }
+}
