@@ -454,8 +454,11 @@ export class LocalCache {
 
   private untrackValue (slot: number): void {
     const storedLength = this.entries.valueLength[slot]
-    const encodedLength = this.encodedLengthOfCompressed.get(slot) ?? storedLength
-    this.encodedLengthOfCompressed.delete(slot)
+    let encodedLength = storedLength
+    if (this.entries.compressed[slot] === 1) {
+      encodedLength = this.encodedLengthOfCompressed.get(slot) as number
+      this.encodedLengthOfCompressed.delete(slot)
+    }
     this.encodedBytes -= encodedLength
     this.storedBytes -= storedLength
   }
