@@ -17,6 +17,8 @@ export type TransportFactory = () => Promise<TransportCluster>
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 const text = (bytes: Uint8Array): string => decoder.decode(bytes)
+/** Bytes as a plain array: implementations may return a Uint8Array subclass (Buffer). */
+const bytesOf = (bytes: Uint8Array): number[] => [...bytes]
 
 /** The error `promise` rejects with (fails the test if it resolves). */
 async function rejection (promise: Promise<unknown>): Promise<unknown> {
@@ -28,11 +30,19 @@ async function rejection (promise: Promise<unknown>): Promise<unknown> {
   throw new Error('expected a rejection')
 }
 
-/** Resolves when `fn` has been called `count` times; collects the calls. */
+/** A guard against a hang, not a timing assertion: a lost message fails the test instead of stalling the run. */
+const DELIVERY_GUARD_MS = 10_000
+
+/** Collects calls; `done` resolves at the `count`th call (rejects if that never happens). */
 function collector<T> (count: number): { calls: T[], push: (v: T) => void, done: Promise<void> } {
   const calls: T[] = []
   let resolve = (): void => {}
-  const done = new Promise<void>((r) => { resolve = r })
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const done = new Promise<void>((_resolve, reject) => {
+    resolve = _resolve
+    timer = setTimeout(() => { reject(new Error(`only ${calls.length} of ${count} deliveries: ${JSON.stringify(calls)}`)) }, DELIVERY_GUARD_MS)
+  }).finally(() => { clearTimeout(timer) })
+  done.catch(() => {})
   return { calls, done, push: (v) => { calls.push(v); if (calls.length >= count) resolve() } }
 }
 
@@ -84,7 +94,7 @@ export function describeTransport (name: string, factory: TransportFactory): voi
   test('after unhandle the protocol is unknown again', async (ctx) => {
     const [client, server] = nodesOf(ctx)
     await server.handle('/test/once/1', async () => new Uint8Array([1]))
-    assert.equal(await client.request(server.self, '/test/once/1', new Uint8Array()), new Uint8Array([1]))
+    assert.equal(bytesOf(await client.request(server.self, '/test/once/1', new Uint8Array())), [1])
     await server.unhandle('/test/once/1')
     assert.instance(await rejection(client.request(server.self, '/test/once/1', new Uint8Array())), ProtocolError)
   })
@@ -108,7 +118,7 @@ export function describeTransport (name: string, factory: TransportFactory): voi
     } finally {
       release()
     }
-    assert.equal(await client.request(server.self, '/test/ping/1', new Uint8Array()), new Uint8Array([1]))
+    assert.equal(bytesOf(await client.request(server.self, '/test/ping/1', new Uint8Array())), [1])
   })
 
   test('publish reaches every subscriber except the sender', async (ctx) => {

@@ -1,0 +1,270 @@
+import type { Connection, PeerId, Stream } from '@libp2p/interface'
+import type { Message } from '@libp2p/gossipsub'
+import { logger } from '@libp2p/logger'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
+import { NetworkError, ProtocolError } from '../../common/errors.js'
+import { REQUEST_TIMEOUT_MS } from '../../config/defaults.js'
+import { errorFromAbortSignal } from '../abort.js'
+import { MAX_FRAME_BYTES, RPC_STREAM_PROTOCOL } from '../constants.js'
+import type { NodeId, RequestHandler, RequestOptions, Transport } from '../transport.js'
+import type { DcacheHost } from './host.js'
+import { RpcChannel } from './rpc-channel.js'
+import { emptyTransportStats, type TransportStats } from './transport-stats.js'
+
+const log = logger('dcache:net:transport')
+
+type Subscriber = (from: NodeId, data: Uint8Array) => void
+
+/** How often waitForTopicPeers looks for gossipsub's outbound streams, which raise no event of their own. */
+const TOPIC_PEER_POLL_MS = 10
+
+export interface Libp2pTransportInit {
+  /** Deadline of a request (dial included) when the caller gives no signal, and the longest one anyway. @default REQUEST_TIMEOUT_MS */
+  requestTimeoutMs?: number
+  /** Largest frame body sent or accepted. @default MAX_FRAME_BYTES */
+  maxFrameBytes?: number
+  /** Inbound RPC streams accepted per connection (a well-behaved peer opens one). @default 4 */
+  maxInboundStreams?: number
+}
+
+/**
+ * The Transport over a libp2p host. Requests to a peer ride on one long-lived outbound stream of
+ * `/dcache/rpc/1.0.0` per peer, the Transport protocol travelling as each frame's `op`, many requests in flight;
+ * frames queued in one event-loop turn go out in one write. publish/subscribe is gossipsub.
+ * The transport owns the host: stop() stops both.
+ */
+export class Libp2pTransport implements Transport {
+  readonly self: NodeId
+  private readonly requestTimeoutMs: number
+  private readonly maxFrameBytes: number
+  private readonly maxInboundStreams: number
+  private readonly handlers = new Map<string, RequestHandler>()
+  private readonly subscribers = new Map<string, Set<Subscriber>>()
+  /** Our outbound channel per peer, or the dial that is opening it (shared by concurrent callers). */
+  private readonly outbound = new Map<NodeId, RpcChannel | Promise<RpcChannel>>()
+  private readonly inbound = new Set<RpcChannel>()
+  /** peerStore updates from addAddresses() that a dial to that peer must wait for. */
+  private readonly addressUpdates = new Map<NodeId, Promise<void>>()
+  private readonly statsCounters: TransportStats = emptyTransportStats()
+  private started = false
+
+  constructor (readonly host: DcacheHost, init: Libp2pTransportInit = {}) {
+    this.self = host.peerId.toString()
+    this.requestTimeoutMs = init.requestTimeoutMs ?? REQUEST_TIMEOUT_MS
+    this.maxFrameBytes = init.maxFrameBytes ?? MAX_FRAME_BYTES
+    this.maxInboundStreams = init.maxInboundStreams ?? 4
+  }
+
+  /** Starts serving the RPC protocol and listening to gossipsub. */
+  async start (): Promise<void> {
+    if (this.started) return
+    this.started = true
+    await this.host.handle(RPC_STREAM_PROTOCOL, (stream, connection) => { this.acceptStream(stream, connection) }, {
+      maxInboundStreams: this.maxInboundStreams
+    })
+    this.host.services.pubsub.addEventListener('message', this.onPubsubMessage)
+  }
+
+  /** Closes every RPC stream (pending requests fail with NetworkError) and stops the host. */
+  async stop (): Promise<void> {
+    if (!this.started) return
+    this.started = false
+    this.host.services.pubsub.removeEventListener('message', this.onPubsubMessage)
+    await this.host.unhandle(RPC_STREAM_PROTOCOL).catch(() => {})
+    const channels = [...this.inbound, ...[...this.outbound.values()].filter((c) => c instanceof RpcChannel)]
+    await Promise.all(channels.map(async (channel) => { await channel.close() }))
+    this.outbound.clear()
+    this.inbound.clear()
+    await this.host.stop()
+  }
+
+  stats (): TransportStats {
+    return { ...this.statsCounters }
+  }
+
+  async request (to: NodeId, protocol: string, data: Uint8Array, opts: RequestOptions = {}): Promise<Uint8Array> {
+    const { signal } = opts
+    if (!this.started) throw new NetworkError('transport is stopped')
+    if (signal?.aborted === true) throw errorFromAbortSignal(signal)
+    const startedAt = performance.now()
+    const existing = this.outbound.get(to)
+    const channel = existing instanceof RpcChannel && existing.isOpen ? existing : await this.channelTo(to, signal)
+    const remainingMs = Math.max(0, this.requestTimeoutMs - (performance.now() - startedAt))
+    return await channel.request(protocol, data, remainingMs, signal)
+  }
+
+  async handle (protocol: string, fn: RequestHandler): Promise<void> {
+    this.handlers.set(protocol, fn)
+  }
+
+  async unhandle (protocol: string): Promise<void> {
+    this.handlers.delete(protocol)
+  }
+
+  async publish (topic: string, data: Uint8Array): Promise<void> {
+    try {
+      await this.host.services.pubsub.publish(topic, data)
+    } catch (err) {
+      throw new NetworkError(`publish to ${topic} failed: ${err instanceof Error ? err.message : String(err)}`)
+    }
+  }
+
+  subscribe (topic: string, fn: Subscriber): () => void {
+    let set = this.subscribers.get(topic)
+    if (set === undefined) {
+      this.subscribers.set(topic, set = new Set())
+      this.host.services.pubsub.subscribe(topic)
+    }
+    set.add(fn)
+    return () => {
+      set.delete(fn)
+      if (set.size > 0 || this.subscribers.get(topic) !== set) return
+      this.subscribers.delete(topic)
+      this.host.services.pubsub.unsubscribe(topic)
+    }
+  }
+
+  /**
+   * Resolves once `n` peers subscribed to `topic` would get our next publish. A publish right after a dial is lost
+   * (FACTS 4c): gossipsub sends only to peers whose subscription it has seen and to which its own outbound stream
+   * is open, and it signals only the first. So this checks on every subscription change and polls for the streams.
+   */
+  async waitForTopicPeers (topic: string, n = 1, signal?: AbortSignal): Promise<void> {
+    if (this.publishablePeers(topic) >= n) return
+    if (signal?.aborted === true) throw errorFromAbortSignal(signal)
+    const pubsub = this.host.services.pubsub
+    await new Promise<void>((resolve, reject) => {
+      let poll: ReturnType<typeof setTimeout> | undefined
+      const done = (err?: Error): void => {
+        clearTimeout(poll)
+        pubsub.removeEventListener('subscription-change', check)
+        signal?.removeEventListener('abort', onAbort)
+        if (err === undefined) resolve()
+        else reject(err)
+      }
+      const check = (): void => {
+        clearTimeout(poll)
+        if (this.publishablePeers(topic) >= n) done()
+        else poll = setTimeout(check, TOPIC_PEER_POLL_MS)
+      }
+      const onAbort = (): void => { if (signal !== undefined) done(errorFromAbortSignal(signal)) }
+      pubsub.addEventListener('subscription-change', check)
+      signal?.addEventListener('abort', onAbort, { once: true })
+      check()
+    })
+  }
+
+  /** Subscribers of `topic` to which gossipsub has an outbound stream, i.e. that a publish now would reach. */
+  private publishablePeers (topic: string): number {
+    const pubsub = this.host.services.pubsub
+    const protocols = new Set(pubsub.protocols)
+    return pubsub.getSubscribers(topic).filter((peer) => this.host.getConnections(peer).some((connection) =>
+      connection.streams.some((stream) => stream.direction === 'outbound' && protocols.has(stream.protocol)))).length
+  }
+
+  addresses (): string[] {
+    return this.host.getMultiaddrs().map((addr) => addr.toString())
+  }
+
+  addAddresses (id: NodeId, addrs: string[]): void {
+    const update = this.host.peerStore.merge(peerIdFromString(id), { multiaddrs: addrs.map((a) => multiaddr(a)) })
+      .then(() => {}, (err: unknown) => { log.error('could not store addresses of %s: %e', id, err) })
+      .finally(() => { if (this.addressUpdates.get(id) === update) this.addressUpdates.delete(id) })
+    this.addressUpdates.set(id, update)
+  }
+
+  async connect (addr: string, opts: RequestOptions = {}): Promise<NodeId> {
+    const signal = opts.signal ?? AbortSignal.timeout(this.requestTimeoutMs)
+    try {
+      const connection = await this.host.dial(multiaddr(addr), { signal })
+      return connection.remotePeer.toString()
+    } catch (err) {
+      if (signal.aborted) throw errorFromAbortSignal(signal)
+      throw new NetworkError(`cannot connect to ${addr}: ${err instanceof Error ? err.message : String(err)}`)
+    }
+  }
+
+  /** The open outbound channel to `to`, dialling once for all concurrent callers; each waits with its own signal. */
+  private async channelTo (to: NodeId, signal?: AbortSignal): Promise<RpcChannel> {
+    let entry = this.outbound.get(to)
+    if (entry === undefined || (entry instanceof RpcChannel && !entry.isOpen)) {
+      const opening = this.openChannel(to)
+      this.outbound.set(to, opening)
+      opening.then(
+        (channel) => { if (this.outbound.get(to) === opening) this.outbound.set(to, channel) },
+        () => { if (this.outbound.get(to) === opening) this.outbound.delete(to) }
+      )
+      entry = opening
+    }
+    if (entry instanceof RpcChannel) return entry
+    return await raceAbort(entry, signal)
+  }
+
+  private async openChannel (to: NodeId): Promise<RpcChannel> {
+    let peer: PeerId
+    try {
+      peer = peerIdFromString(to)
+    } catch {
+      throw new NetworkError(`not a peer id: ${to}`)
+    }
+    await this.addressUpdates.get(to)
+    let stream: Stream
+    try {
+      stream = await this.host.dialProtocol(peer, RPC_STREAM_PROTOCOL, { signal: AbortSignal.timeout(this.requestTimeoutMs) })
+    } catch (err) {
+      throw new NetworkError(`cannot reach ${to}: ${err instanceof Error ? err.message : String(err)}`)
+    }
+    if (!this.started) {
+      stream.abort(new NetworkError('transport stopped'))
+      throw new NetworkError('transport is stopped')
+    }
+    return this.createChannel(stream, to, (channel) => {
+      if (this.outbound.get(to) === channel) this.outbound.delete(to)
+    })
+  }
+
+  private acceptStream (stream: Stream, connection: Connection): void {
+    const channel = this.createChannel(stream, connection.remotePeer.toString(), (c) => { this.inbound.delete(c) })
+    this.inbound.add(channel)
+  }
+
+  private createChannel (stream: Stream, remote: NodeId, onClose: (channel: RpcChannel) => void): RpcChannel {
+    return new RpcChannel({
+      stream,
+      remote,
+      maxFrameBytes: this.maxFrameBytes,
+      stats: this.statsCounters,
+      serve: async (from, op, data) => await this.serve(from, op, data),
+      onClose
+    })
+  }
+
+  private async serve (from: NodeId, op: string, data: Uint8Array): Promise<Uint8Array> {
+    const handler = this.handlers.get(op)
+    if (handler === undefined) {
+      this.statsCounters.unknownOps++
+      throw new ProtocolError(`no handler for ${op} on ${this.self}`)
+    }
+    return await handler(from, data)
+  }
+
+  private readonly onPubsubMessage = (evt: CustomEvent<Message>): void => {
+    const message = evt.detail
+    const set = this.subscribers.get(message.topic)
+    if (set === undefined || message.type !== 'signed') return
+    const from = message.from.toString()
+    for (const fn of [...set]) fn(from, message.data)
+  }
+}
+
+/** `promise`, or the signal's error if it fires first (the promise itself carries on for other callers). */
+async function raceAbort<T> (promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (signal === undefined) return await promise
+  if (signal.aborted) throw errorFromAbortSignal(signal)
+  return await new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => { reject(errorFromAbortSignal(signal)) }
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(resolve, reject).finally(() => { signal.removeEventListener('abort', onAbort) })
+  })
+}
