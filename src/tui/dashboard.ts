@@ -197,7 +197,7 @@ export class DashboardView {
     const last = history[history.length - 1]
     const labels = history.map((p) => formatTime(p.time).slice(3))
     const series = (title: string, color: string, pick: (p: SeriesPoint) => number): contrib.Widgets.LineData =>
-      ({ title, x: labels.length > 0 ? labels : [''], y: history.length > 0 ? history.map(pick) : [0], style: { line: color } })
+      ({ title, x: labels.length > 0 ? labels : [' '], y: history.length > 0 ? history.map(pick) : [0], style: { line: color } })
     this.widgets.throughput.setLabel(` Ops/s  {green-fg}get ${formatCount(last?.getsPerSec ?? 0)}{/}  {cyan-fg}set ${formatCount(last?.setsPerSec ?? 0)}{/}  {red-fg}err ${formatCount(last?.errorsPerSec ?? 0)}{/} `)
     setChart(this.widgets.throughput, [
       series('get', 'green', (p) => p.getsPerSec),
@@ -224,10 +224,10 @@ export class DashboardView {
       return node === undefined ? ' ' : `{${node.color}-fg}${node.glyph}{/}`
     }).join('')
     const nameWidth = Math.min(12, Math.max(...ring.nodes.map((n) => n.name.length)))
-    const barWidth = Math.max(3, inner - nameWidth - 9)
+    const barWidth = Math.max(3, inner - nameWidth - 10)
     const lines = ring.nodes.map((n) => {
       const filled = Math.round(n.share * barWidth)
-      return `{${n.color}-fg}${n.glyph}{/} ${escape(n.name.slice(0, nameWidth).padEnd(nameWidth))} {${n.color}-fg}${'█'.repeat(filled)}{/}${'░'.repeat(barWidth - filled)}${formatPercent(n.share).padStart(6)}`
+      return `{${n.color}-fg}${n.glyph}{/} ${escape(n.name.slice(0, nameWidth).padEnd(nameWidth))} {${n.color}-fg}${'█'.repeat(filled)}{/}${'░'.repeat(barWidth - filled)}${formatPercent(n.share).padStart(7)}`
     })
     box.setLabel(` Ring  balance ${ring.balance.ratio.toFixed(2)} `)
     box.setContent([strip, ...lines].join('\n'))
