@@ -6,3 +6,5 @@ if (Number(process.versions.node.split('.')[0]) < 22) {
 }
 const { execute } = await import('@oclif/core')
 await execute({ dir: import.meta.url })
+// A finished command has closed its client; libp2p's leftover timers would keep the process up for about a second.
+process.exit()

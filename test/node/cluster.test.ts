@@ -1,0 +1,103 @@
+// A real 3-node libp2p cluster in this process: routing, forwarding, every operation from every node.
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { call } from '../../src/node/rpc.js'
+import { decodeValue, encodeValue } from '../../src/store/codec.js'
+import { createHost, Libp2pTransport } from '../../src/net/libp2p/index.js'
+import { startRealCluster, ringsConverged, waitForMembership, type RealCluster } from '../support/real-cluster.js'
+import type { CacheRequest, TtlResult } from '../../src/node/protocol.js'
+
+let cluster: RealCluster
+
+test.before(async () => {
+  cluster = await startRealCluster(3)
+  await waitForMembership(cluster.nodes, () => ringsConverged(cluster.nodes), 'three members in every ring')
+})
+
+test.after(async () => {
+  await cluster.stop()
+})
+
+test('every member ends up with the same ring after the joins', () => {
+  const snapshots = cluster.nodes.map((n) => JSON.stringify(n.node.ring.toJSON()))
+  assert.is(new Set(snapshots).size, 1)
+  assert.is(cluster.nodes[0]?.node.ring.nodes().length, 3)
+})
+
+test('a key written through any member lands on its owner only', async () => {
+  const client = await cluster.client()
+  for (let i = 0; i < 30; i++) await client.put(`owned:${i}`, i)
+  for (let i = 0; i < 30; i++) {
+    const key = `owned:${i}`
+    const owner = cluster.nodes[0]?.node.ring.owner(key)
+    for (const n of cluster.nodes) assert.is(n.node.engine.exists(key), n.node.id === owner, `${key} on ${n.node.name}`)
+  }
+})
+
+test('every operation works when sent to every member, owner or not (members forward)', async () => {
+  const host = await createHost({ listen: [] })
+  const transport = new Libp2pTransport(host)
+  await transport.start()
+  try {
+    for (const [i, member] of cluster.nodes.entries()) {
+      const to = await transport.connect(member.addresses[0] as string)
+      const send = async <T>(req: CacheRequest): Promise<T> => await call<T>(transport, to, req, 5000)
+      const key = `via-${i}`
+      await send({ op: 'put', key, value: encodeValue({ from: i }) })
+      assert.equal(decodeValue(await send<Uint8Array>({ op: 'get', key })), { from: i })
+      assert.is(await send({ op: 'exists', key }), true)
+      assert.is(await send({ op: 'incr', key: `${key}:n`, delta: 5 }), 5)
+      assert.is(await send({ op: 'incr', key: `${key}:n`, delta: -2 }), 3)
+      assert.equal(decodeValue(await send<Uint8Array>({ op: 'getset', key, value: encodeValue('new') })), { from: i })
+      assert.is(await send({ op: 'touch', key, ttl: 100 }), true)
+      const ttl = await send<TtlResult>({ op: 'ttl', key })
+      assert.is(ttl.state, 'expiring')
+      assert.ok(ttl.state === 'expiring' && ttl.seconds > 99 && ttl.seconds <= 100)
+      assert.equal(await send({ op: 'ttl', key: `${key}:missing` }), { state: 'missing' })
+      const keys = [key, `${key}:n`, `${key}:missing`]
+      const got = await send<Array<{ key: string, ok: boolean, value: Uint8Array | null }>>({ op: 'mget', keys })
+      assert.equal(got.map((r) => r.value === null ? null : decodeValue(r.value)), ['new', 3, null])
+      const deleted = await send<Array<{ ok: boolean, value: boolean }>>({ op: 'delete', keys })
+      assert.equal(deleted.map((r) => r.value), [true, true, false])
+      assert.is(await send({ op: 'exists', key }), false)
+    }
+  } finally {
+    await transport.stop()
+  }
+})
+
+test('the client splits getMultiple and putMultiple by owner and returns per-key results in order', async () => {
+  const client = await cluster.client()
+  const entries = Array.from({ length: 50 }, (_, i): [string, string] => [`multi:${i}`, `v${i}`])
+  const stored = await client.putMultiple(entries)
+  assert.is(stored.length, 50)
+  assert.ok(stored.every((r, i) => r.ok && r.key === `multi:${i}`))
+  const owners = new Set(entries.map(([k]) => cluster.nodes[0]?.node.ring.owner(k)))
+  assert.is(owners.size, 3, 'the keys spread over all three members')
+  const read = await client.getMultiple([...entries.map(([k]) => k), 'multi:none'])
+  assert.equal(read.map((r) => r.ok ? r.value : 'error'), [...entries.map(([, v]) => v), undefined])
+})
+
+test('a non-integer counter is refused with a typed error and left unchanged', async () => {
+  const client = await cluster.client()
+  await client.put('text', 'hello')
+  try {
+    await client.increment('text')
+    assert.unreachable('increment of a string must fail')
+  } catch (err) {
+    assert.is((err as Error).name, 'NotAnIntegerError')
+  }
+  assert.is(await client.get('text'), 'hello')
+})
+
+test('clear empties every member and stats report every member', async () => {
+  const client = await cluster.client()
+  await client.putMultiple(Array.from({ length: 20 }, (_, i): [string, number] => [`c:${i}`, i]))
+  const stats = await client.getStatistics()
+  assert.is(stats.length, 3)
+  assert.ok(stats.reduce((sum, s) => sum + s.engine.keys, 0) >= 20)
+  await client.clear()
+  for (const n of cluster.nodes) assert.is(n.node.engine.size, 0)
+})
+
+test.run()

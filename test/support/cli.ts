@@ -1,0 +1,21 @@
+// Runs the built `dcache` (bin/run.js on the pinned Node) as a child process.
+import { spawn } from 'node:child_process'
+import { DCACHE_BIN } from '../../src/cli/local-cluster.js'
+
+export interface CliResult { code: number | null, stdout: string, stderr: string }
+
+export async function runCli (args: string[], opts: { env?: Record<string, string>, input?: string | Uint8Array, timeoutMs?: number } = {}): Promise<CliResult> {
+  const child = spawn(process.execPath, [DCACHE_BIN, ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, DCACHE_NODE: '', ...opts.env }
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (d) => { stdout += String(d) })
+  child.stderr.on('data', (d) => { stderr += String(d) })
+  child.stdin.end(opts.input ?? '')
+  const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000)
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+  clearTimeout(timer)
+  return { code, stdout, stderr }
+}
