@@ -3,8 +3,8 @@
  * `{id, op, data, deadline}`, a response `{id, ok}` or `{id, error: {code, message}}`.
  * APPEND ONLY: field names are on the wire.
  */
-import { Packr } from 'msgpackr'
 import { ProtocolError, ValueTooLargeError, type WireError } from '../common/errors.js'
+import { decodeValue, encodeValue } from '../store/codec.js'
 import { FRAME_HEADER_BYTES, MAX_FRAME_BYTES } from './constants.js'
 
 export interface RequestFrame {
@@ -21,17 +21,15 @@ export type ResponseFrame = { id: number, ok: Uint8Array } | { id: number, error
 
 export type Frame = RequestFrame | ResponseFrame
 
-// Plain maps, no records: every frame decodes on its own. copyBuffers: a decoded `data` must not pin the
-// whole socket chunk it arrived in (values end up stored for a long time).
-const packr = new Packr({ useRecords: false, mapsAsObjects: true, copyBuffers: true })
-
 export function isRequestFrame (frame: Frame): frame is RequestFrame {
   return 'op' in frame
 }
 
 /** The msgpack body of one frame; throws ValueTooLargeError above `maxFrameBytes` (nothing is sent then). */
 export function encodeFrameBody (frame: Frame, maxFrameBytes = MAX_FRAME_BYTES): Uint8Array {
-  const body = packr.pack(frame)
+  // The project's one msgpack configuration (store/codec.ts): plain maps, and decoded bytes are copies, so a
+  // `data` kept by the engine never pins the socket chunk it arrived in.
+  const body = encodeValue(frame)
   if (body.length > maxFrameBytes) throw new ValueTooLargeError(`frame of ${body.length} bytes exceeds the ${maxFrameBytes}-byte limit`)
   return body
 }
@@ -124,7 +122,7 @@ export class FrameDecoder {
 export function decodeFrameBody (body: Uint8Array): Frame {
   let value: unknown
   try {
-    value = packr.unpack(body)
+    value = decodeValue(body)
   } catch (err) {
     throw new ProtocolError(`undecodable frame: ${err instanceof Error ? err.message : String(err)}`)
   }
