@@ -59,7 +59,7 @@ export class CacheNode {
       addresses: this.transport.addresses(),
       meta: { vnodes: config.virtualNodes }
     })
-    this.health = new HealthMonitor(this.membership)
+    this.health = new HealthMonitor(this.membership, components.clock.now())
     this.events = new EventLog(components.clock)
     this.stats = new NodeStatsRecorder(components.clock)
   }

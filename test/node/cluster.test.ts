@@ -30,7 +30,7 @@ test('a key written through any member lands on its owner only', async () => {
   for (let i = 0; i < 30; i++) {
     const key = `owned:${i}`
     const owner = cluster.nodes[0]?.node.ring.owner(key)
-    for (const n of cluster.nodes) assert.is(n.node.engine.exists(key), n.node.id === owner, `${key} on ${n.node.name}`)
+    for (const n of cluster.nodes) assert.is(n.node.engine.exists(key), n.node.id === owner, `${key} on ${n.node.config.name}`)
   }
 })
 
