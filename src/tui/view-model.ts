@@ -143,6 +143,7 @@ export class DashboardModel {
   private pollError?: string
   private switchBanner?: { text: string, until: number }
   private events = { contact: '', seq: 0, newestTime: 0 }
+  private shownTransitions = new Set<string>()
   private ringCache?: { key: string, ring: HashRing }
 
   /** The `since` to ask the contact node for. */
@@ -309,11 +310,18 @@ export class DashboardModel {
 
   private applyEvents (events: NodeEvent[], contactBefore: string, contactAfter: string): void {
     // Sequence numbers are per node: events served by another member than asked are dropped, and the next poll
-    // starts that member's log from 0, keeping only what is newer than anything already shown.
+    // starts that member's log from 0, keeping only what is newer than anything shown and not seen from the old
+    // contact (the same transition has the same kind, member and incarnation on every node).
     if (contactBefore !== contactAfter) return
     const switched = contactAfter !== this.events.contact
-    const fresh = events.filter((e) => !switched || e.time > this.events.newestTime).sort((a, b) => a.time - b.time || a.seq - b.seq)
-    for (const e of fresh) this.addLog(e.time, levelOf(e.kind), e.kind.startsWith('member:') ? e.message : `${e.kind}: ${e.message}`)
+    const fresh = events
+      .filter((e) => !switched || (e.time > this.events.newestTime && !this.shownTransitions.has(transitionKey(e))))
+      .sort((a, b) => a.time - b.time || a.seq - b.seq)
+    for (const e of fresh) {
+      this.addLog(e.time, levelOf(e.kind), e.kind.startsWith('member:') ? e.message : `${e.kind}: ${e.message}`)
+      this.shownTransitions.add(transitionKey(e))
+    }
+    if (this.shownTransitions.size > LOG_LINES * 4) this.shownTransitions = new Set([...this.shownTransitions].slice(-LOG_LINES))
     this.events = {
       contact: contactAfter,
       seq: events.reduce((max, e) => Math.max(max, e.seq), switched ? 0 : this.events.seq),
@@ -342,6 +350,10 @@ export class DashboardModel {
 /** The last 8 characters of a node id, as `dcache events` prints them. */
 export function shortId (id: string): string {
   return id.slice(-8)
+}
+
+function transitionKey (e: NodeEvent): string {
+  return e.member === undefined ? `${e.kind}|${e.message}` : `${e.kind}|${e.member.id}|${e.member.incarnation}`
 }
 
 function levelOf (kind: string): LogLine['level'] {

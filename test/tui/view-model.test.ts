@@ -125,6 +125,14 @@ test('after the contact node changes, its log is read from the start and only ne
   assert.is(model.eventsSince(B), 2)
 })
 
+test('after a contact switch, a transition already shown from the old contact is not shown twice', () => {
+  const model = new DashboardModel()
+  const dead = (seq: number, time: number): NodeEvent => ({ ...event(seq, time, 'member:dead', 'c is dead'), member: { id: nodeId('c'), name: 'c', incarnation: 2, state: 'dead' } })
+  model.apply(poll(0, { info: clusterInfo([member('a'), member('b'), member('c')]), events: [dead(5, 100)] }))
+  model.apply(poll(1000, { contactBefore: B, contactAfter: B, events: [dead(3, 140)] }))
+  assert.equal(model.log.map((l) => l.text), ['a stopped answering; now reading from b', 'c is dead'])
+})
+
 test('a contact switch raises a banner for a while; a failing poll raises one until a poll succeeds', () => {
   const model = new DashboardModel()
   model.apply(poll(0, { info: clusterInfo([member('a'), member('b')]) }))
