@@ -127,7 +127,7 @@ export class CacheNode {
 
   private async dispatch (from: NodeId, req: CacheRequest): Promise<unknown> {
     switch (req.op) {
-      case 'get': return await this.keyed(req.key, req, () => this.engine.getEncoded(req.key) ?? null)
+      case 'get': return await this.keyed(req.key, req, () => this.readEncoded(req.key))
       case 'put': return await this.keyed(req.key, req, () => { this.engine.putEncoded(req.key, req.value, { ttl: req.ttl }); return true })
       case 'exists': return await this.keyed(req.key, req, () => this.engine.exists(req.key))
       case 'incr': return await this.keyed(req.key, req, () => this.engine.increment(req.key, req.delta))
@@ -138,7 +138,7 @@ export class CacheNode {
       case 'touch': return await this.keyed(req.key, req, () => this.engine.touch(req.key, req.ttl))
       case 'ttl': return await this.keyed(req.key, req, (): TtlResult => this.ttlOf(req.key))
       case 'delete': return await this.multiKey(req.keys, req, (keys) => ({ op: 'delete', keys, local: true }), (key) => this.engine.delete(key))
-      case 'mget': return await this.multiKey(req.keys, req, (keys) => ({ op: 'mget', keys, local: true }), (key) => this.engine.getEncoded(key) ?? null)
+      case 'mget': return await this.multiKey(req.keys, req, (keys) => ({ op: 'mget', keys, local: true }), (key) => this.readEncoded(key))
       case 'mput': {
         const values = new Map(req.entries)
         return await this.multiKey(req.entries.map(([k]) => k), req,
@@ -191,6 +191,11 @@ export class CacheNode {
       }
     }))
     return results
+  }
+
+  /** A copy: the engine's bytes are a view into its slabs, valid only until its next write, and replies are encoded after an await. */
+  private readEncoded (key: string): Uint8Array | null {
+    return this.engine.getEncoded(key)?.slice() ?? null
   }
 
   private ttlOf (key: string): TtlResult {
