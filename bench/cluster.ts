@@ -1,0 +1,161 @@
+// Cluster benchmark against Redis, in one run: a 3-node cluster of `dcache node start` child processes on 127.0.0.1
+// driven by the same load as `dcache bench` (SET then GET, 100-byte values), then redis-server driven by
+// redis-benchmark with the same -c/-P/-d/-n/-r. Prints a table, then one JSON line with both and their ratios.
+// Needs a build first (the nodes run dist/): npm run build && node --import tsx bench/cluster.ts [--requests N]
+// [--clients C] [--pipelines 1,16] [--data-size D] [--max-seconds S]. Without redis-server it says how to install it
+// and skips the Redis half. Every process it starts is stopped by PID, on failure too.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { execFile } from 'node:child_process'
+import { createServer } from 'node:net'
+import { promisify } from 'node:util'
+import { LocalCluster } from '../src/cli/local-cluster.js'
+import { connectClient } from '../src/client/connect.js'
+import { runLoadTest, type LoadTestResult } from '../src/client/load-generator.js'
+import type { DistributedCache } from '../src/client/distributed-cache.js'
+
+const NODES = 3
+const TESTS = ['set', 'get'] as const
+const KEYSPACE = 100_000
+const CONVERGE_TIMEOUT_MS = 20_000
+const REDIS_START_TIMEOUT_MS = 10_000
+/** Per redis-benchmark run; it has no duration flag of its own. */
+const REDIS_RUN_TIMEOUT_MS = 120_000
+
+type TestName = typeof TESTS[number]
+
+interface Options { requests: number, clients: number, pipelines: number[], dataSize: number, maxSeconds: number }
+
+interface Row { system: 'dcache' | 'redis', test: TestName, pipeline: number, opsPerSec: number, p50Ms: number, p99Ms: number, errors: number }
+
+function parseOptions (argv: string[]): Options {
+  const flag = (name: string, fallback: string): string => {
+    const i = argv.indexOf(`--${name}`)
+    return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] as string : fallback
+  }
+  return {
+    requests: Number(flag('requests', '100000')),
+    clients: Number(flag('clients', '50')),
+    pipelines: flag('pipelines', '1,16').split(',').map(Number),
+    dataSize: Number(flag('data-size', '100')),
+    maxSeconds: Number(flag('max-seconds', '30'))
+  }
+}
+
+/** Waits until the contact node sees every node alive, so the client's ring has them all. */
+async function waitForMembers (cache: DistributedCache, n: number): Promise<void> {
+  const giveUpAt = Date.now() + CONVERGE_TIMEOUT_MS
+  for (;;) {
+    const info = await cache.getClusterInfo()
+    if (info.members.filter((m) => m.state === 'alive').length >= n) return
+    if (Date.now() > giveUpAt) throw new Error(`cluster did not converge: ${info.members.length} members`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
+async function benchDcache (opts: Options): Promise<Row[]> {
+  const cluster = await LocalCluster.start({ nodes: NODES, nodeArgs: ['--preset', 'local'] })
+  let cache: DistributedCache | undefined
+  try {
+    cache = await connectClient(cluster.nodes.map((n) => n.address))
+    await waitForMembers(cache, NODES)
+    const rows: Row[] = []
+    for (const pipeline of opts.pipelines) {
+      for (const test of TESTS) {
+        const r: LoadTestResult = await runLoadTest(cache, {
+          test, requests: opts.requests, concurrency: opts.clients, pipeline, valueBytes: opts.dataSize, keyspace: KEYSPACE, maxSeconds: opts.maxSeconds
+        })
+        rows.push({ system: 'dcache', test, pipeline, opsPerSec: r.opsPerSec, p50Ms: r.p50Ms, p99Ms: r.p99Ms, errors: r.errors })
+        printRow(rows[rows.length - 1] as Row)
+      }
+    }
+    return rows
+  } finally {
+    await cache?.close()
+    await cluster.stop()
+  }
+}
+
+async function freePort (): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const port = (server.address() as { port: number }).port
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+async function hasCommand (name: string): Promise<boolean> {
+  try {
+    await promisify(execFile)(name, ['--version'])
+    return true
+  } catch {
+    return false
+  }
+}
+
+async function startRedis (port: number): Promise<ChildProcess> {
+  const child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] })
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => { reject(new Error('redis-server did not start')) }, REDIS_START_TIMEOUT_MS)
+    child.stdout?.on('data', (chunk) => {
+      if (String(chunk).includes('Ready to accept connections')) { clearTimeout(timer); resolve() }
+    })
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`redis-server exited with ${code}`)) })
+  })
+  child.stdout?.resume()
+  return child
+}
+
+async function stopProcess (child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  child.kill('SIGTERM')
+  const escalate = setTimeout(() => child.kill('SIGKILL'), 5000)
+  await exited
+  clearTimeout(escalate)
+}
+
+async function benchRedis (opts: Options): Promise<Row[]> {
+  const port = await freePort()
+  const server = await startRedis(port)
+  try {
+    const rows: Row[] = []
+    for (const pipeline of opts.pipelines) {
+      const { stdout } = await promisify(execFile)('redis-benchmark', [
+        '-h', '127.0.0.1', '-p', String(port), '-c', String(opts.clients), '-P', String(pipeline), '-d', String(opts.dataSize),
+        '-n', String(opts.requests), '-r', String(KEYSPACE), '-t', TESTS.join(','), '--csv'
+      ], { timeout: REDIS_RUN_TIMEOUT_MS })
+      // "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
+      for (const line of stdout.trim().split('\n').slice(1)) {
+        const cells = line.split(',').map((c) => c.replace(/"/g, ''))
+        const test = cells[0]?.toLowerCase() as TestName
+        rows.push({ system: 'redis', test, pipeline, opsPerSec: Math.round(Number(cells[1])), p50Ms: Number(cells[4]), p99Ms: Number(cells[6]), errors: 0 })
+        printRow(rows[rows.length - 1] as Row)
+      }
+    }
+    return rows
+  } finally {
+    await stopProcess(server)
+  }
+}
+
+function printRow (r: Row): void {
+  console.log(`${r.system.padEnd(7)} ${r.test.toUpperCase().padEnd(4)} -P ${String(r.pipeline).padEnd(3)} ${String(r.opsPerSec).padStart(9)} ops/s` +
+    `   p50 ${r.p50Ms.toFixed(3).padStart(7)} ms   p99 ${r.p99Ms.toFixed(3).padStart(7)} ms${r.errors > 0 ? `   errors ${r.errors}` : ''}`)
+}
+
+const opts = parseOptions(process.argv.slice(2))
+console.log(`${NODES}-node dcache cluster vs redis-server: -n ${opts.requests} -c ${opts.clients} -P ${opts.pipelines.join('/')} -d ${opts.dataSize} -r ${KEYSPACE}`)
+const dcache = await benchDcache(opts)
+let redis: Row[] = []
+if (await hasCommand('redis-server') && await hasCommand('redis-benchmark')) redis = await benchRedis(opts)
+else console.log('redis-server/redis-benchmark not found; Redis half skipped. Install: apt-get update && apt-get install -y redis-server redis-tools')
+
+const ratios = dcache.flatMap((d) => {
+  const r = redis.find((x) => x.test === d.test && x.pipeline === d.pipeline)
+  return r === undefined ? [] : [{ test: d.test, pipeline: d.pipeline, opsRatio: Math.round(d.opsPerSec / r.opsPerSec * 1000) / 1000 }]
+})
+if (ratios.length > 0) {
+  console.log('\ndcache / redis ops/s')
+  for (const r of ratios) console.log(`${r.test.toUpperCase().padEnd(4)} -P ${String(r.pipeline).padEnd(3)} ${r.opsRatio.toFixed(3)}`)
+}
+console.log(JSON.stringify({ bench: 'cluster', node: process.version, nodes: NODES, ...opts, keyspace: KEYSPACE, dcache, redis, ratios }))
