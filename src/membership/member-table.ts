@@ -58,26 +58,29 @@ export interface MemberChange {
   current: Member
 }
 
-/** Every member this node knows of, itself included, by id. */
+/**
+ * Every member this node knows of, itself included, by id. Records are frozen and replaced, never mutated,
+ * so they are handed out without copying.
+ */
 export class MemberTable {
   private readonly members = new Map<NodeId, Member>()
+  private active = 0
 
   constructor (local: Member) {
-    this.members.set(local.id, copyMember(local))
+    this.set(local)
   }
 
   get (id: NodeId): Member | undefined {
-    const member = this.members.get(id)
-    return member === undefined ? undefined : copyMember(member)
+    return this.members.get(id)
   }
 
   has (id: NodeId): boolean {
     return this.members.has(id)
   }
 
-  /** Snapshot copies, in insertion order. */
+  /** Every record, in insertion order. */
   list (): Member[] {
-    return [...this.members.values()].map(copyMember)
+    return [...this.members.values()]
   }
 
   ids (): NodeId[] {
@@ -90,9 +93,7 @@ export class MemberTable {
 
   /** Members not dead or left, self included: Lifeguard's estimate of the cluster size. */
   activeCount (): number {
-    let n = 0
-    for (const member of this.members.values()) if (member.state === 'alive' || member.state === 'suspect') n++
-    return n
+    return this.active
   }
 
   get size (): number {
@@ -101,29 +102,34 @@ export class MemberTable {
 
   /** Stores `update` if `decideUpdate` says so; returns the change, or undefined if it was not applied. */
   apply (update: MemberUpdate): MemberChange | undefined {
-    const previous = this.members.get(update.id)
-    if (decideUpdate(previous, update) !== 'apply') return undefined
+    if (decideUpdate(this.members.get(update.id), update) !== 'apply') return undefined
     return this.set(toMember(update))
   }
 
   /** Overwrites a record without the ordering rules: for the local member, which only this node changes. */
   set (member: Member): MemberChange {
     const previous = this.members.get(member.id)
-    const current = copyMember(member)
+    const current = freezeMember(member)
     this.members.set(member.id, current)
-    return { previous: previous === undefined ? undefined : copyMember(previous), current: copyMember(current) }
+    this.active += (isActive(current) ? 1 : 0) - (previous !== undefined && isActive(previous) ? 1 : 0)
+    return { previous, current }
   }
+}
+
+function isActive (member: Member): boolean {
+  return member.state === 'alive' || member.state === 'suspect'
 }
 
 export function toMember (update: MemberUpdate): Member {
   const { from: _from, ...member } = update
-  return copyMember(member)
+  return member
 }
 
 export function toUpdate (member: Member, from: NodeId): MemberUpdate {
-  return { ...copyMember(member), from }
+  return { ...member, from }
 }
 
-function copyMember (member: Member): Member {
-  return { ...member, addresses: [...member.addresses], meta: { ...member.meta } }
+/** A frozen copy, so a record in the table can be shared with every reader. */
+function freezeMember (member: Member): Member {
+  return Object.freeze({ ...member, addresses: Object.freeze([...member.addresses]) as string[], meta: Object.freeze({ ...member.meta }) })
 }

@@ -389,14 +389,19 @@ export class Swim {
     const decision = decideUpdate(this.table.get(update.id), update)
     if (decision === 'confirm') {
       // A new independent accuser shortens the timeout; pass it on so others can count it too.
-      if (this.suspicions.get(update.id)?.confirm(update.from) === true) this.queue.enqueue(update, { publish: originatedHere })
+      if (this.suspicions.get(update.id)?.confirm(update.from) === true) this.disseminate(update, originatedHere)
       return
     }
     if (decision === 'ignore') return
     const change = this.table.apply(update) as MemberChange
-    this.queue.enqueue(update, { publish: originatedHere })
-    if (originatedHere) this.scheduleGossip()
+    this.disseminate(update, originatedHere)
     this.afterChange(change, update.from)
+  }
+
+  /** Queues an update for piggybacking, and for the topic too if this node originated it. */
+  private disseminate (update: MemberUpdate, publish: boolean): void {
+    this.queue.enqueue(update, { publish })
+    if (publish) this.scheduleGossip()
   }
 
   private afterChange ({ previous, current }: MemberChange, from: NodeId): void {
@@ -433,8 +438,7 @@ export class Swim {
 
   /** Queues the local member's current record for piggybacking and publishing. */
   private broadcastLocal (): void {
-    this.queue.enqueue(toUpdate(this.localMember, this.self), { publish: true })
-    this.scheduleGossip()
+    this.disseminate(toUpdate(this.localMember, this.self), true)
   }
 
   private startSuspicion (member: Member, from: NodeId): void {
@@ -456,7 +460,9 @@ export class Swim {
         const current = this.table.get(member.id)
         if (!this.running || current?.state !== 'suspect' || current.incarnation !== member.incarnation) return
         this.log('suspicion of %s timed out, declaring it dead', member.id)
-        this.applyUpdate({ ...current, state: 'dead', from: this.self }, true)
+        // Every member that heard the suspicion times out at about the same moment; if all of them published,
+        // the topic would carry n^2 messages. Only the accuser publishes; the others piggyback.
+        this.applyUpdate({ ...current, state: 'dead', from: this.self }, from === this.self)
       }
     }))
   }
@@ -482,8 +488,8 @@ export class Swim {
 
   private scheduleLoops (): void {
     // Random first offsets keep members from probing and exchanging in lockstep.
-    this.scheduleProbe(this.random.next() * this.config.probeIntervalMs)
-    this.schedulePushPull(this.random.next() * this.config.pushPullIntervalMs)
+    this.scheduleProbe(Math.floor(this.random.next() * this.config.probeIntervalMs))
+    this.schedulePushPull(Math.floor(this.random.next() * this.config.pushPullIntervalMs))
   }
 
   private cancelLoops (): void {

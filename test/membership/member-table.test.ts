@@ -71,13 +71,14 @@ test('MemberTable.apply stores what the rules accept and reports the change', ()
   assert.equal(table.ids(), ['self', 'x'])
 })
 
-test('MemberTable hands out copies, not its own records', () => {
-  const table = new MemberTable({ ...member('alive', 0), id: 'self' })
-  const copy = table.get('self') as Member
-  copy.addresses.push('/mem/evil')
-  copy.meta.vnodes = 1
+test('MemberTable records are frozen copies: neither the caller nor a reader can change the table', () => {
+  const local = { ...member('alive', 0), id: 'self' }
+  const table = new MemberTable(local)
+  local.addresses.push('/mem/later')
+  const record = table.get('self') as Member
+  assert.throws(() => { record.addresses.push('/mem/evil') })
+  assert.throws(() => { record.meta.vnodes = 1 })
   assert.equal(table.get('self')?.addresses, ['/mem/x'])
-  assert.equal(table.get('self')?.meta, {})
 })
 
 test.run()

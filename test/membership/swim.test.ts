@@ -12,7 +12,7 @@ const FIVE = ['a', 'b', 'c', 'd', 'e']
 
 /** Longest a suspicion can last in a cluster of n, from the node's own config. */
 function maxSuspicionMs (c: SimCluster, n: number): number {
-  const cfg = c.node('a').config
+  const cfg = ([...c.swims.values()][0] as Swim).config
   return cfg.suspicionMaxTimeoutMult * suspicionTimeout(cfg.suspicionMult, n, cfg.probeIntervalMs)
 }
 
@@ -219,6 +219,20 @@ test('join rejects when no seed answers', async () => {
     await swim.join(['nobody']).catch((err: Error) => { error = err })
     assert.is(error?.name, 'NodeUnavailableError')
   } finally { await swim.stop() }
+})
+
+test('300 members join through one seed, converge, and all declare an isolated member dead', async () => {
+  const ids = Array.from({ length: 300 }, (_, i) => `m${i}`)
+  // Zero latency delivers on microtasks, which keeps this many members fast on the ManualClock.
+  const c = await startCluster({ ids, network: { latencyMs: 0 } })
+  try {
+    const cfg = c.node('m0').config
+    await c.clock.advance(cfg.gossipIntervalMs * 2)
+    assert.ok(ids.every((id) => c.node(id).aliveMembers().length === ids.length), 'every member sees all 300 alive')
+    c.net.isolate('m7')
+    await c.clock.advance(cfg.probeIntervalMs * 5 + maxSuspicionMs(c, ids.length))
+    assert.ok(c.allSee(ids.filter((id) => id !== 'm7'), 'm7', 'dead'))
+  } finally { await c.stop() }
 })
 
 test.run()
