@@ -45,9 +45,9 @@ export class LocalCluster {
     return cluster
   }
 
-  /** Starts one more node that joins the first (the seed); resolves once it printed its address. */
-  async startNode (name: string, init: Omit<LocalClusterInit, 'nodes'> = {}, dataDir = join(this.baseDir, name)): Promise<LocalNode> {
-    const seed = this.nodes[0]?.address
+  /** Starts one more node that joins the first (the seed) unless `join` is false; resolves once it printed its address. */
+  async startNode (name: string, init: Omit<LocalClusterInit, 'nodes'> & { join?: boolean } = {}, dataDir = join(this.baseDir, name)): Promise<LocalNode> {
+    const seed = init.join === false ? undefined : this.nodes[0]?.address
     const args = [DCACHE_BIN, 'node', 'start', '--listen', '/ip4/127.0.0.1/tcp/0', '--data-dir', dataDir, '--name', name,
       ...(seed === undefined ? [] : ['--join', seed]), ...(init.nodeArgs ?? [])]
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })

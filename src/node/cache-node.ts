@@ -75,7 +75,8 @@ export class CacheNode {
     for (const event of RING_EVENTS) {
       this.unsubscribers.push(this.membership.on(event, (e) => { this.onMemberEvent(event, e as MemberEvent) }))
     }
-    await this.transport.handle(RPC_PROTOCOL, async (from, data) => encodeValue(await this.serve(from, decodeValue(data) as CacheRequest)))
+    // `?? null`: msgpack values cannot be undefined at the top level, and some operations return nothing
+    await this.transport.handle(RPC_PROTOCOL, async (from, data) => encodeValue(await this.serve(from, decodeValue(data) as CacheRequest) ?? null))
     this.engine.start()
     await this.membership.start()
   }

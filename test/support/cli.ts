@@ -7,7 +7,8 @@ export interface CliResult { code: number | null, stdout: string, stderr: string
 export async function runCli (args: string[], opts: { env?: Record<string, string>, input?: string | Uint8Array, timeoutMs?: number } = {}): Promise<CliResult> {
   const child = spawn(process.execPath, [DCACHE_BIN, ...args], {
     stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, DCACHE_NODE: '', ...opts.env }
+    // wide columns: oclif would wrap error messages at 80 and split the words tests look for
+    env: { ...process.env, DCACHE_NODE: '', OCLIF_COLUMNS: '400', ...opts.env }
   })
   let stdout = ''
   let stderr = ''
