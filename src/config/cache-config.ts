@@ -36,6 +36,11 @@ export interface CacheConfig {
   membershipPreset: MembershipPresetName
   /** Discover peers by multicast DNS. @default false */
   mdns: boolean
+  /**
+   * Lifeguard's extensions to SWIM: local health stretches this node's timeouts when it is slow, and suspicion
+   * timeouts start long and shrink as other members confirm. Off = plain SWIM (for comparisons). @default true
+   */
+  lifeguard: boolean
   /** Per-request deadline in milliseconds. @default 5000 */
   requestTimeout: number
 }

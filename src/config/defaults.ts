@@ -43,3 +43,5 @@ export const DATA_DIR = '~/.dcache'
 export const MDNS_ENABLED = false
 /** Most vnodes a node may take; the ring holds nodes x vnodes tokens. */
 export const MAX_VIRTUAL_NODES = 10_000
+/** Lifeguard's local health and shrinking suspicion timeouts on top of SWIM. */
+export const LIFEGUARD_ENABLED = true

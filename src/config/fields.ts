@@ -115,6 +115,7 @@ export const FIELD_PARSERS: FieldParsers = {
   clusterName: checked('clusterName', "must be 1-64 letters, digits, '.', '_' or '-'", asString, (s) => CLUSTER_NAME.test(s)),
   membershipPreset: oneOf('membershipPreset', MEMBERSHIP_PRESETS, (s) => s.toLowerCase()),
   mdns: checked('mdns', 'must be true or false', asBoolean, () => true),
+  lifeguard: checked('lifeguard', 'must be true or false', asBoolean, () => true),
   requestTimeout: checked('requestTimeout', 'must be a positive duration in milliseconds', asSizeOrDuration(parseMilliseconds), (ms) => ms > 0)
 }
 

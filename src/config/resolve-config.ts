@@ -25,6 +25,7 @@ const DEFAULT_VALUES: Omit<CacheConfig, 'name'> = {
   clusterName: DEFAULTS.CLUSTER_NAME,
   membershipPreset: DEFAULTS.MEMBERSHIP_PRESET,
   mdns: DEFAULTS.MDNS_ENABLED,
+  lifeguard: DEFAULTS.LIFEGUARD_ENABLED,
   requestTimeout: DEFAULTS.REQUEST_TIMEOUT_MS
 }
 

@@ -57,7 +57,9 @@ export class CacheNode {
       clusterName: config.clusterName,
       name: config.name,
       addresses: this.transport.addresses(),
-      meta: { vnodes: config.virtualNodes }
+      meta: { vnodes: config.virtualNodes },
+      // Plain SWIM: no local-health stretching, and suspicions time out at the minimum without waiting for confirmations.
+      ...(config.lifeguard ? {} : { awarenessMax: 1, suspicionMaxTimeoutMult: 1 })
     })
     this.health = new HealthMonitor(this.membership, components.clock.now())
     this.events = new EventLog(components.clock)

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { Flags } from '@oclif/core'
 import { BaseCommand } from '../../cli/base-command.js'
+import { parseLoopBlock, startLoopBlocker } from '../../node/loop-blocker.js'
 import { EVICTION_POLICIES, MEMBERSHIP_PRESETS } from '../../config/defaults.js'
 import { loadConfig, type CacheConfig, type CacheConfigInput } from '../../config/index.js'
 
@@ -29,7 +30,11 @@ Settings come from flags, then DCACHE_* environment variables, then --config FIL
     cluster: Flags.string({ description: 'cluster name (members of different clusters ignore each other)' }),
     preset: Flags.option({ options: MEMBERSHIP_PRESETS, description: 'failure-detection timings' })(),
     mdns: Flags.boolean({ description: 'find members on the LAN with mDNS (off by default)', allowNo: true }),
-    'swarm-key': Flags.string({ description: 'file with a swarm key: only nodes and clients with the same key can connect' })
+    'swarm-key': Flags.string({ description: 'file with a swarm key: only nodes and clients with the same key can connect' }),
+    lifeguard: Flags.boolean({ description: 'Lifeguard extensions to SWIM (on by default; --no-lifeguard for plain SWIM)', allowNo: true }),
+    'debug-block-loop': Flags.custom({ parse: async (text: string) => parseLoopBlock(text) })({
+      description: 'test hook: block the event loop BLOCK_MS every EVERY_MS, e.g. 500/5000', hidden: true
+    })
   }
 
   async run (): Promise<void> {
@@ -48,6 +53,9 @@ Settings come from flags, then DCACHE_* environment variables, then --config FIL
     const running = await createNode(config, { swarmKey, onRemoved: () => { shutdown('removed from the cluster') } })
     process.once('SIGINT', shutdown)
     process.once('SIGTERM', shutdown)
+    if (flags['debug-block-loop'] !== undefined) {
+      startLoopBlocker(flags['debug-block-loop'].blockMs, flags['debug-block-loop'].everyMs)
+    }
     for (const address of running.addresses) this.log(`listening on ${address}`)
     this.log(`node ${config.name} (${running.node.id}) ready; data dir ${config.dataDir}`)
     await stopped
@@ -66,7 +74,8 @@ Settings come from flags, then DCACHE_* environment variables, then --config FIL
       virtualNodes: flags['virtual-nodes'] as number | undefined,
       clusterName: flags.cluster as string | undefined,
       membershipPreset: flags.preset as CacheConfig['membershipPreset'] | undefined,
-      mdns: flags.mdns as boolean | undefined
+      mdns: flags.mdns as boolean | undefined,
+      lifeguard: flags.lifeguard as boolean | undefined
     }
   }
 
