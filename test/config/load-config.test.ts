@@ -82,6 +82,7 @@ test('reads every field from DCACHE_* variables', () => {
       DCACHE_CLUSTER_NAME: 'prod',
       DCACHE_MEMBERSHIP_PRESET: 'local',
       DCACHE_MDNS: 'true',
+      DCACHE_LIFEGUARD: 'false',
       DCACHE_REQUEST_TIMEOUT: '1500'
     }
   })
@@ -103,6 +104,7 @@ test('reads every field from DCACHE_* variables', () => {
     clusterName: 'prod',
     membershipPreset: 'local',
     mdns: true,
+    lifeguard: false,
     requestTimeout: 1500
   })
 })

@@ -39,6 +39,7 @@ test('defaults follow the design card', () => {
   assert.is(config.clusterName, 'default')
   assert.is(config.membershipPreset, 'lan')
   assert.is(config.mdns, false)
+  assert.is(config.lifeguard, true)
   assert.is(config.requestTimeout, 5000)
 })
 
@@ -157,6 +158,7 @@ test('membershipPreset must be local, lan or wan', () => {
 
 test('mdns must be a boolean', () => {
   rejects({ mdns: 'maybe' }, 'mdns', /^invalid mdns: must be true or false \(got "maybe"\)$/)
+  rejects({ lifeguard: 'sometimes' }, 'lifeguard', /^invalid lifeguard: must be true or false \(got "sometimes"\)$/)
 })
 
 test('requestTimeout must be a positive duration in milliseconds', () => {
