@@ -59,7 +59,8 @@ export class LocalCluster {
 
   /** Sends `signal` to one node and waits for it to exit. */
   async kill (node: LocalNode, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-    this.nodes.splice(this.nodes.indexOf(node), 1)
+    const index = this.nodes.indexOf(node)
+    if (index >= 0) this.nodes.splice(index, 1)
     await stopProcess(node.process, signal)
   }
 
