@@ -28,6 +28,24 @@ export function encodeValue (value: unknown): Uint8Array {
   }
 }
 
+/** Where `decodeValueAt` reads; one object reused, so a decode allocates nothing of its own. */
+const range = { start: 0, end: 0 }
+
+/**
+ * Decodes the value made by `encodeValue` that sits at `holder[start, end)`, without making a view of it (msgpackr
+ * caches its DataView on `holder`, so reading many values out of one slab costs no allocation per read). `holder`
+ * must be a plain Uint8Array. Throws SerializationError on malformed input.
+ */
+export function decodeValueAt (holder: Uint8Array, start: number, end: number): unknown {
+  range.start = start
+  range.end = end
+  try {
+    return packr.unpack(holder, range)
+  } catch (err) {
+    throw new SerializationError(`malformed value: ${err instanceof Error ? err.message : String(err)}`)
+  }
+}
+
 /**
  * Decodes bytes made by `encodeValue`; throws SerializationError on malformed input. Binary values come back as
  * plain Uint8Array even when `bytes` is a Node Buffer (msgpackr copies with the source's own type).

@@ -1,28 +1,63 @@
 import { grow } from './slot-heap.js'
 
+/** Words (uint32) per slot record: expiresAt as a float64 in words 0-1, the value's location, its length and flag. */
+const WORDS_PER_SLOT = 4
+const LOCATION_WORD = 2
+const LENGTH_WORD = 3
+/** Set in the length word when the stored value is deflated; leaves 31 bits for the length. */
+const COMPRESSED_BIT = 0x80000000
+/** The longest stored value a record can describe. */
+export const MAX_STORED_VALUE_BYTES = COMPRESSED_BIT - 1
+
 /**
- * The entries of one cache as a struct of arrays indexed by slot: no object per entry, about 30 bytes of typed
- * arrays per slot. Freed slots are reused first, so slots stay dense.
+ * The entries of one cache, indexed by slot: no object per entry. What a read needs (expiry, value location and
+ * length) sits in one 16-byte record per slot, so a lookup touches one cache line of the table; the charge, needed
+ * only by writes, is kept apart. Freed slots are reused first, so slots stay dense.
  */
 export class EntryTable {
   /** slot -> key, for eviction and iteration; undefined for a free slot. */
   keys: Array<string | undefined> = []
-  /** Expiry in clock milliseconds; 0 = never. */
-  expiresAt = new Float64Array(64)
-  /** Location in ValueSlabs. */
-  valueLocation = new Float64Array(64)
-  /** Stored (possibly deflated) value length in bytes. */
-  valueLength = new Uint32Array(64)
   /** Bytes charged to the memory budget for this entry. */
   charge = new Uint32Array(64)
-  /** 1 when the stored value is deflated. */
-  compressed = new Uint8Array(64)
+  private words = new Uint32Array(64 * WORDS_PER_SLOT)
+  /** The same memory as `words`, for the float64 expiry at word 0 of each record. */
+  private times = new Float64Array(this.words.buffer)
   private freeSlots: number[] = []
   private highWater = 0
 
+  /** Expiry in clock milliseconds; 0 = never. */
+  expiresAt (slot: number): number {
+    return this.times[slot * (WORDS_PER_SLOT / 2)]
+  }
+
+  setExpiresAt (slot: number, expiresAt: number): void {
+    this.times[slot * (WORDS_PER_SLOT / 2)] = expiresAt
+  }
+
+  /** Location in ValueSlabs. */
+  location (slot: number): number {
+    return this.words[slot * WORDS_PER_SLOT + LOCATION_WORD]
+  }
+
+  /** Stored (possibly deflated) value length in bytes. */
+  valueLength (slot: number): number {
+    return (this.words[slot * WORDS_PER_SLOT + LENGTH_WORD] & ~COMPRESSED_BIT) >>> 0
+  }
+
+  isCompressed (slot: number): boolean {
+    return (this.words[slot * WORDS_PER_SLOT + LENGTH_WORD] & COMPRESSED_BIT) !== 0
+  }
+
+  /** Records where the value is stored, its stored length (at most MAX_STORED_VALUE_BYTES) and whether it is deflated. */
+  setValue (slot: number, location: number, length: number, compressed: boolean): void {
+    const at = slot * WORDS_PER_SLOT
+    this.words[at + LOCATION_WORD] = location
+    this.words[at + LENGTH_WORD] = compressed ? length | COMPRESSED_BIT : length
+  }
+
   allocate (key: string): number {
     const slot = this.freeSlots.pop() ?? this.highWater++
-    if (slot >= this.expiresAt.length) this.grow()
+    if (slot >= this.charge.length) this.grow()
     this.keys[slot] = key
     return slot
   }
@@ -39,11 +74,9 @@ export class EntryTable {
   }
 
   private grow (): void {
-    const size = this.expiresAt.length * 2
-    this.expiresAt = grow(this.expiresAt, size, 0)
-    this.valueLocation = grow(this.valueLocation, size, 0)
-    this.valueLength = grow(this.valueLength, size, 0)
+    const size = this.charge.length * 2
+    this.words = grow(this.words, size * WORDS_PER_SLOT, 0)
+    this.times = new Float64Array(this.words.buffer)
     this.charge = grow(this.charge, size, 0)
-    this.compressed = grow(this.compressed, size, 0)
   }
 }

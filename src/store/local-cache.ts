@@ -5,10 +5,10 @@ import {
   COMPRESSION_THRESHOLD_BYTES, EVICTION_POLICIES, EVICTION_POLICY, type EvictionPolicyName,
   MAX_KEY_BYTES, MAX_MEMORY_BYTES, MAX_VALUE_BYTES
 } from '../config/defaults.js'
-import { decodeValue, encodeValue } from './codec.js'
+import { decodeValue, decodeValueAt, encodeValue } from './codec.js'
 import { ENTRY_OVERHEAD_BYTES, SWEEP_INTERVAL_MS, SWEEP_MAX_WORK } from './constants.js'
 import { addToCounter, checkDelta, type CounterDelta } from './counter.js'
-import { EntryTable } from './entry.js'
+import { EntryTable, MAX_STORED_VALUE_BYTES } from './entry.js'
 import { createEvictionPolicy } from './eviction/create.js'
 import type { EvictionPolicy } from './eviction/policy.js'
 import { ExpiryIndex } from './expiry.js'
@@ -87,9 +87,10 @@ export class LocalCache {
   put (key: string, value: unknown, opts?: PutOptions): void {
     this.counters.operations.put++
     this.checkKey(key)
-    const expiresAt = this.expiryFor(opts?.ttl)
+    const now = this.clock.now()
+    const expiresAt = this.expiryFor(opts?.ttl, now)
     const encoded = encodeValue(value)
-    this.write(key, this.prepare(key, encoded), encoded.length, expiresAt)
+    this.write(key, this.prepare(key, encoded), encoded.length, expiresAt, now)
   }
 
   /** Stores bytes made by `encodeValue` as they are (the network path); they are copied, so the caller may reuse them. */
@@ -97,8 +98,9 @@ export class LocalCache {
     this.counters.operations.put++
     this.checkKey(key)
     if (!(encoded instanceof Uint8Array) || encoded.length === 0) throw new SerializationError('encoded value must be a non-empty Uint8Array')
-    const expiresAt = this.expiryFor(opts?.ttl)
-    this.write(key, this.prepare(key, encoded), encoded.length, expiresAt)
+    const now = this.clock.now()
+    const expiresAt = this.expiryFor(opts?.ttl, now)
+    this.write(key, this.prepare(key, encoded), encoded.length, expiresAt, now)
   }
 
   /** The value, or undefined on a miss (a miss is not an error). */
@@ -106,7 +108,7 @@ export class LocalCache {
     this.counters.operations.get++
     this.checkKey(key)
     const slot = this.read(key)
-    return slot < 0 ? undefined : decodeValue(this.encodedAt(slot))
+    return slot < 0 ? undefined : this.decodeAt(slot)
   }
 
   /**
@@ -124,7 +126,7 @@ export class LocalCache {
   delete (key: string): boolean {
     this.counters.operations.delete++
     this.checkKey(key)
-    const slot = this.liveSlot(key)
+    const slot = this.liveSlot(key, this.clock.now())
     if (slot < 0) return false
     this.removeEntry(slot)
     this.counters.deletes++
@@ -135,7 +137,7 @@ export class LocalCache {
   exists (key: string): boolean {
     this.counters.operations.exists++
     this.checkKey(key)
-    return this.liveSlot(key) >= 0
+    return this.liveSlot(key, this.clock.now()) >= 0
   }
 
   clear (): void {
@@ -155,20 +157,21 @@ export class LocalCache {
     for (const key of keys) this.checkKey(key)
     return keys.map((key) => {
       const slot = this.read(key)
-      return slot < 0 ? undefined : decodeValue(this.encodedAt(slot))
+      return slot < 0 ? undefined : this.decodeAt(slot)
     })
   }
 
   /** Stores every entry with the same ttl; if any key or value is refused, nothing is stored. */
   putMultiple (entries: Iterable<readonly [string, unknown]>, opts?: PutOptions): void {
     this.counters.operations.putMultiple++
-    const expiresAt = this.expiryFor(opts?.ttl)
+    const now = this.clock.now()
+    const expiresAt = this.expiryFor(opts?.ttl, now)
     const prepared = Array.from(entries, ([key, value]) => {
       this.checkKey(key)
       const encoded = encodeValue(value)
       return { key, stored: this.prepare(key, encoded), encodedLength: encoded.length }
     })
-    for (const { key, stored, encodedLength } of prepared) this.write(key, stored, encodedLength, expiresAt)
+    for (const { key, stored, encodedLength } of prepared) this.write(key, stored, encodedLength, expiresAt, now)
   }
 
   /** Adds `delta` to the integer at `key` (0 when missing) and returns the result; keeps the key's expiry. */
@@ -188,14 +191,15 @@ export class LocalCache {
   getAndSet (key: string, value: unknown, opts?: PutOptions): unknown {
     this.counters.operations.getAndSet++
     this.checkKey(key)
-    const expiresAt = this.expiryFor(opts?.ttl)
+    const now = this.clock.now()
+    const expiresAt = this.expiryFor(opts?.ttl, now)
     const encoded = encodeValue(value)
     const stored = this.prepare(key, encoded)
-    const slot = this.liveSlot(key)
-    const previous = slot < 0 ? undefined : decodeValue(this.encodedAt(slot))
+    const slot = this.liveSlot(key, now)
+    const previous = slot < 0 ? undefined : this.decodeAt(slot)
     if (slot < 0) this.counters.misses++
     else this.counters.hits++
-    this.write(key, stored, encoded.length, expiresAt)
+    this.write(key, stored, encoded.length, expiresAt, now)
     return previous
   }
 
@@ -203,11 +207,12 @@ export class LocalCache {
   touch (key: string, ttl: number): boolean {
     this.counters.operations.touch++
     this.checkKey(key)
-    const expiresAt = this.expiryFor(checkTtl(ttl))
-    const slot = this.liveSlot(key)
+    const now = this.clock.now()
+    const expiresAt = this.expiryFor(checkTtl(ttl), now)
+    const slot = this.liveSlot(key, now)
     if (slot < 0) return false
-    this.entries.expiresAt[slot] = expiresAt
-    this.expiry.set(slot, expiresAt)
+    this.expiry.change(slot, this.entries.expiresAt(slot), expiresAt)
+    this.entries.setExpiresAt(slot, expiresAt)
     this.policy.onUpdate(slot, expiresAt)
     return true
   }
@@ -216,16 +221,17 @@ export class LocalCache {
   getTtl (key: string): number | null | undefined {
     this.counters.operations.getTtl++
     this.checkKey(key)
-    const slot = this.liveSlot(key)
+    const now = this.clock.now()
+    const slot = this.liveSlot(key, now)
     if (slot < 0) return undefined
-    const expiresAt = this.entries.expiresAt[slot]
-    return expiresAt === 0 ? null : (expiresAt - this.clock.now()) / 1000
+    const expiresAt = this.entries.expiresAt(slot)
+    return expiresAt === 0 ? null : (expiresAt - now) / 1000
   }
 
   /** Live keys (for anti-entropy); keys that expire during the iteration are skipped. */
   * keys (): IterableIterator<string> {
     for (const [key, slot] of this.index) {
-      const expiresAt = this.entries.expiresAt[slot]
+      const expiresAt = this.entries.expiresAt(slot)
       if (expiresAt === 0 || expiresAt > this.clock.now()) yield key
     }
   }
@@ -241,20 +247,7 @@ export class LocalCache {
    * `maxWork` of them. Returns the number removed.
    */
   sweepExpired (maxWork = SWEEP_MAX_WORK): number {
-    const now = this.clock.now()
-    let removed = 0
-    for (let work = 0; work < maxWork; work++) {
-      const slot = this.expiry.due(now)
-      if (slot < 0) break
-      const expiresAt = this.entries.expiresAt[slot]
-      if (expiresAt <= now) {
-        this.expire(slot)
-        removed++
-      } else {
-        this.expiry.refile(slot, expiresAt)
-      }
-    }
-    return removed
+    return this.sweepAt(this.clock.now(), maxWork)
   }
 
   /** Starts the active expiry sweep on the injected clock. Safe to call twice. */
@@ -297,6 +290,27 @@ export class LocalCache {
     }
   }
 
+  private sweepAt (now: number, maxWork: number): number {
+    const e = this.entries
+    let removed = 0
+    for (let work = 0; work < maxWork; work++) {
+      const slot = this.expiry.due(now)
+      if (slot < 0) break
+      // The slot's entry may have been removed since it was filed (removals leave the heap alone).
+      const expiresAt = e.keys[slot] === undefined ? 0 : e.expiresAt(slot)
+      if (expiresAt === 0) {
+        this.expiry.drop(slot)
+      } else if (expiresAt <= now) {
+        this.expiry.drop(slot)
+        this.expire(slot)
+        removed++
+      } else {
+        this.expiry.refile(slot, expiresAt)
+      }
+    }
+    return removed
+  }
+
   private scheduleSweep (): void {
     this.sweepTimer = this.clock.setTimeout(() => {
       this.sweepExpired()
@@ -306,18 +320,19 @@ export class LocalCache {
 
   private addTo (key: string, delta: CounterDelta): CounterDelta {
     this.checkKey(key)
-    const slot = this.liveSlot(key)
-    const current = slot < 0 ? 0 : decodeValue(this.encodedAt(slot))
+    const now = this.clock.now()
+    const slot = this.liveSlot(key, now)
+    const current = slot < 0 ? 0 : this.decodeAt(slot)
     const next = addToCounter(key, current, delta)
     const encoded = encodeValue(next)
-    const expiresAt = slot < 0 ? this.expiryFor(undefined) : this.entries.expiresAt[slot]
-    this.write(key, this.prepare(key, encoded), encoded.length, expiresAt)
+    const expiresAt = slot < 0 ? this.expiryFor(undefined, now) : this.entries.expiresAt(slot)
+    this.write(key, this.prepare(key, encoded), encoded.length, expiresAt, now)
     return next
   }
 
   /** The live slot of `key` for a value read, counting the hit or miss; -1 on a miss. */
   private read (key: string): number {
-    const slot = this.liveSlot(key)
+    const slot = this.liveSlot(key, this.clock.now())
     if (slot < 0) {
       this.counters.misses++
       return -1
@@ -328,11 +343,11 @@ export class LocalCache {
   }
 
   /** The slot of `key` if it is there and not expired (an expired one is removed on the spot), else -1. */
-  private liveSlot (key: string): number {
+  private liveSlot (key: string, now: number): number {
     const slot = this.index.get(key)
     if (slot === undefined) return -1
-    const expiresAt = this.entries.expiresAt[slot]
-    if (expiresAt !== 0 && expiresAt <= this.clock.now()) {
+    const expiresAt = this.entries.expiresAt(slot)
+    if (expiresAt !== 0 && expiresAt <= now) {
       this.expire(slot)
       return -1
     }
@@ -341,8 +356,18 @@ export class LocalCache {
 
   private encodedAt (slot: number): Uint8Array {
     const e = this.entries
-    const stored = this.values.view(e.valueLocation[slot], e.valueLength[slot])
-    return e.compressed[slot] === 1 ? inflateRawSync(stored) : stored
+    const stored = this.values.view(e.location(slot), e.valueLength(slot))
+    return e.isCompressed(slot) ? inflateRawSync(stored) : stored
+  }
+
+  /** The typed value in `slot`, decoded straight out of its slab. */
+  private decodeAt (slot: number): unknown {
+    const e = this.entries
+    if (e.isCompressed(slot)) return decodeValue(this.encodedAt(slot))
+    const location = e.location(slot)
+    const length = e.valueLength(slot)
+    const start = this.values.offsetOf(location, length)
+    return decodeValueAt(this.values.holderOf(location, length), start, start + length)
   }
 
   private checkKey (key: string): void {
@@ -354,15 +379,16 @@ export class LocalCache {
   }
 
   /** Expiry time for a ttl in seconds (undefined = defaultTtl); 0 = none. */
-  private expiryFor (ttl: number | undefined): number {
+  private expiryFor (ttl: number | undefined, now: number): number {
     const seconds = ttl === undefined ? this.defaultTtl : checkTtl(ttl)
-    return seconds === 0 ? 0 : this.clock.now() + seconds * 1000
+    return seconds === 0 ? 0 : now + seconds * 1000
   }
 
   /** Checks an encoded value against the limits and compresses it if worth it; changes nothing. */
   private prepare (key: string, encoded: Uint8Array): Uint8Array {
-    if (encoded.length > this.maxValueBytes) {
-      throw new ValueTooLargeError(`value is ${encoded.length} bytes encoded; the limit is ${this.maxValueBytes}`)
+    const limit = Math.min(this.maxValueBytes, MAX_STORED_VALUE_BYTES)
+    if (encoded.length > limit) {
+      throw new ValueTooLargeError(`value is ${encoded.length} bytes encoded; the limit is ${limit}`)
     }
     let stored = encoded
     if (this.compressionThreshold > 0 && encoded.length >= this.compressionThreshold) {
@@ -377,48 +403,48 @@ export class LocalCache {
   }
 
   /** Stores prepared bytes under `key`: in place over a live entry when the budget allows, else as a new entry. */
-  private write (key: string, stored: Uint8Array, encodedLength: number, expiresAt: number): void {
+  private write (key: string, stored: Uint8Array, encodedLength: number, expiresAt: number, now: number): void {
     this.counters.sets++
-    const slot = this.liveSlot(key)
+    const slot = this.liveSlot(key, now)
     if (slot >= 0) {
       const e = this.entries
-      const charge = e.charge[slot] - storedValueBytes(e.valueLength[slot]) + storedValueBytes(stored.length)
-      if (this.memoryUsed - e.charge[slot] + charge <= this.maxMemory) {
+      const oldLength = e.valueLength(slot)
+      const oldCharge = e.charge[slot]
+      const charge = oldCharge - storedValueBytes(oldLength) + storedValueBytes(stored.length)
+      if (this.memoryUsed - oldCharge + charge <= this.maxMemory) {
         this.untrackValue(slot)
-        e.valueLocation[slot] = this.values.replace(e.valueLocation[slot], e.valueLength[slot], stored)
-        this.trackValue(slot, stored.length, encodedLength)
-        this.memoryUsed += charge - e.charge[slot]
+        this.trackValue(slot, this.values.replace(e.location(slot), oldLength, stored), stored.length, encodedLength)
+        this.memoryUsed += charge - oldCharge
         e.charge[slot] = charge
-        e.expiresAt[slot] = expiresAt
-        this.expiry.set(slot, expiresAt)
+        this.expiry.change(slot, e.expiresAt(slot), expiresAt)
+        e.setExpiresAt(slot, expiresAt)
         this.policy.onUpdate(slot, expiresAt)
         return
       }
       // It only fits after evictions: store it afresh, so the policy never has to skip the key being written.
       this.removeEntry(slot)
     }
-    this.insert(key, stored, encodedLength, expiresAt)
+    this.insert(key, stored, encodedLength, expiresAt, now)
   }
 
-  private insert (key: string, stored: Uint8Array, encodedLength: number, expiresAt: number): void {
-    const charge = Buffer.byteLength(key) + storedValueBytes(stored.length) + ENTRY_OVERHEAD_BYTES
-    this.makeRoom(charge)
+  private insert (key: string, stored: Uint8Array, encodedLength: number, expiresAt: number, now: number): void {
+    const charge = utf8Length(key) + storedValueBytes(stored.length) + ENTRY_OVERHEAD_BYTES
+    this.makeRoom(charge, now)
     const e = this.entries
     const slot = e.allocate(key)
-    e.valueLocation[slot] = this.values.store(stored)
-    this.trackValue(slot, stored.length, encodedLength)
+    this.trackValue(slot, this.values.store(stored), stored.length, encodedLength)
     e.charge[slot] = charge
     this.memoryUsed += charge
-    e.expiresAt[slot] = expiresAt
-    this.expiry.set(slot, expiresAt)
+    e.setExpiresAt(slot, expiresAt)
+    this.expiry.add(slot, expiresAt)
     this.index.set(key, slot)
     this.policy.onInsert(slot, expiresAt)
   }
 
   /** Frees `charge` bytes of budget: expired entries go first, then the policy's victims. */
-  private makeRoom (charge: number): void {
+  private makeRoom (charge: number, now: number): void {
     if (this.memoryUsed + charge <= this.maxMemory) return
-    this.sweepExpired()
+    this.sweepAt(now, SWEEP_MAX_WORK)
     while (this.memoryUsed + charge > this.maxMemory) {
       const victim = this.policy.victim()
       if (victim < 0 || this.entries.keys[victim] === undefined) return
@@ -432,36 +458,42 @@ export class LocalCache {
     this.counters.expirations++
   }
 
+  /** Removes the entry in `slot`; its expiry-heap node stays for the sweep to drop (see ExpiryIndex). */
   private removeEntry (slot: number): void {
     const e = this.entries
     this.index.delete(e.keys[slot] as string)
     this.policy.onRemove(slot)
-    this.expiry.remove(slot)
     this.untrackValue(slot)
-    this.values.release(e.valueLocation[slot], e.valueLength[slot])
+    this.values.release(e.location(slot), e.valueLength(slot))
     this.memoryUsed -= e.charge[slot]
     e.release(slot)
   }
 
-  private trackValue (slot: number, storedLength: number, encodedLength: number): void {
-    const e = this.entries
-    e.valueLength[slot] = storedLength
-    e.compressed[slot] = storedLength < encodedLength ? 1 : 0
-    if (storedLength < encodedLength) this.encodedLengthOfCompressed.set(slot, encodedLength)
+  /** Records the value now stored for `slot` at `location`. */
+  private trackValue (slot: number, location: number, storedLength: number, encodedLength: number): void {
+    const compressed = storedLength < encodedLength
+    this.entries.setValue(slot, location, storedLength, compressed)
+    if (compressed) this.encodedLengthOfCompressed.set(slot, encodedLength)
     this.encodedBytes += encodedLength
     this.storedBytes += storedLength
   }
 
   private untrackValue (slot: number): void {
-    const storedLength = this.entries.valueLength[slot]
+    const storedLength = this.entries.valueLength(slot)
     let encodedLength = storedLength
-    if (this.entries.compressed[slot] === 1) {
+    if (this.entries.isCompressed(slot)) {
       encodedLength = this.encodedLengthOfCompressed.get(slot) as number
       this.encodedLengthOfCompressed.delete(slot)
     }
     this.encodedBytes -= encodedLength
     this.storedBytes -= storedLength
   }
+}
+
+/** UTF-8 byte length of a key; plain ASCII keys, the common case, skip the native call. */
+function utf8Length (key: string): number {
+  for (let i = 0; i < key.length; i++) if (key.charCodeAt(i) >= 0x80) return Buffer.byteLength(key)
+  return key.length
 }
 
 function checkTtl (ttl: unknown): number {

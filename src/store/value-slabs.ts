@@ -1,10 +1,15 @@
 import { MAX_SLAB_CHUNK_BYTES, OWN_BUFFER_OVERHEAD_BYTES, SLAB_BYTES } from './constants.js'
 
+/** Every chunk size is a multiple of this, so a slab location is counted in these units and fits a uint32 (64 GiB). */
+const CHUNK_ALIGN_BYTES = 16
+const UNITS_PER_SLAB = SLAB_BYTES / CHUNK_ALIGN_BYTES
+
 /**
  * Where stored values live. Small values are copied into chunks of shared 1 MiB slabs (one ArrayBuffer for
  * thousands of values); chunk sizes come in classes and freed chunks are reused by the next value of the same
- * class. A value too big for a slab gets a buffer of its own. A location is a number: >= 0 is an offset into the
- * slabs (slab * SLAB_BYTES + offset), < 0 names an own buffer.
+ * class. A value too big for a slab chunk gets a buffer of its own. A location is a uint32 read together with the
+ * value's length: for a slab chunk it is the chunk's offset over all slabs in CHUNK_ALIGN_BYTES units, for a value
+ * with its own buffer it is that buffer's id.
  */
 export class ValueSlabs {
   private slabs: Uint8Array[] = []
@@ -18,18 +23,19 @@ export class ValueSlabs {
     const size = chunkBytes(bytes.length)
     if (size > MAX_SLAB_CHUNK_BYTES) {
       const id = this.nextOwnId++
-      this.ownBuffers.set(id, bytes.slice())
-      return -id
+      this.ownBuffers.set(id, new Uint8Array(bytes)) // a copy (Buffer#slice would share the caller's memory)
+      return id
     }
     const location = this.freeChunks.get(size)?.pop() ?? this.carve(size)
-    this.slabs[Math.floor(location / SLAB_BYTES)].set(bytes, location % SLAB_BYTES)
+    this.write(location, bytes)
     return location
   }
 
   /** Overwrites the value at `location` (of `oldLength` bytes) with `bytes`, in place when the chunk class fits. */
   replace (location: number, oldLength: number, bytes: Uint8Array): number {
-    if (location >= 0 && chunkBytes(oldLength) === chunkBytes(bytes.length)) {
-      this.slabs[Math.floor(location / SLAB_BYTES)].set(bytes, location % SLAB_BYTES)
+    const size = chunkBytes(bytes.length)
+    if (size <= MAX_SLAB_CHUNK_BYTES && chunkBytes(oldLength) === size) {
+      this.write(location, bytes)
       return location
     }
     this.release(location, oldLength)
@@ -38,14 +44,22 @@ export class ValueSlabs {
 
   /** A view of the stored bytes; valid until the location is released or replaced. */
   view (location: number, length: number): Uint8Array {
-    if (location < 0) return this.ownBuffers.get(-location) as Uint8Array
-    const slab = this.slabs[Math.floor(location / SLAB_BYTES)]
-    return new Uint8Array(slab.buffer, location % SLAB_BYTES, length)
+    if (isOwn(length)) return this.ownBuffers.get(location) as Uint8Array
+    return new Uint8Array(this.slabs[Math.floor(location / UNITS_PER_SLAB)].buffer, offsetInSlab(location), length)
+  }
+
+  /** The array that holds the value (a whole slab, or the value's own buffer): read it from `offsetOf` on, with no view made. */
+  holderOf (location: number, length: number): Uint8Array {
+    return isOwn(length) ? this.ownBuffers.get(location) as Uint8Array : this.slabs[Math.floor(location / UNITS_PER_SLAB)]
+  }
+
+  offsetOf (location: number, length: number): number {
+    return isOwn(length) ? 0 : offsetInSlab(location)
   }
 
   release (location: number, length: number): void {
-    if (location < 0) {
-      this.ownBuffers.delete(-location)
+    if (isOwn(length)) {
+      this.ownBuffers.delete(location)
       return
     }
     const size = chunkBytes(length)
@@ -69,20 +83,32 @@ export class ValueSlabs {
     return this.slabs.length * SLAB_BYTES + own
   }
 
+  private write (location: number, bytes: Uint8Array): void {
+    this.slabs[Math.floor(location / UNITS_PER_SLAB)].set(bytes, offsetInSlab(location))
+  }
+
   private carve (size: number): number {
     if (this.bump + size > SLAB_BYTES) {
       this.slabs.push(new Uint8Array(SLAB_BYTES))
       this.bump = 0
     }
-    const location = (this.slabs.length - 1) * SLAB_BYTES + this.bump
+    const location = (this.slabs.length - 1) * UNITS_PER_SLAB + this.bump / CHUNK_ALIGN_BYTES
     this.bump += size
     return location
   }
 }
 
+function isOwn (length: number): boolean {
+  return chunkBytes(length) > MAX_SLAB_CHUNK_BYTES
+}
+
+function offsetInSlab (location: number): number {
+  return (location % UNITS_PER_SLAB) * CHUNK_ALIGN_BYTES
+}
+
 /**
  * The chunk class of a value of `length` bytes: a multiple of 16 up to 1 KiB, then steps of an eighth of the power
- * of two below, so at most 12.5 % is wasted.
+ * of two below, so at most 12.5 % is wasted. Every class is a multiple of CHUNK_ALIGN_BYTES.
  */
 export function chunkBytes (length: number): number {
   if (length <= 1024) return Math.max(16, (length + 15) & ~15)
