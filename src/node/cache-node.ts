@@ -86,14 +86,16 @@ export class CacheNode {
   /** Joins the cluster through seed addresses; returns the ids of the seeds that answered. */
   async join (addresses: string[]): Promise<NodeId[]> {
     const seeds: NodeId[] = []
+    const failures: string[] = []
     for (const address of addresses) {
       try {
         seeds.push(await this.transport.connect(address, { signal: AbortSignal.timeout(this.config.requestTimeout) }))
       } catch (err) {
+        failures.push(`${address}: ${(err as Error).message}`)
         this.events.record('error', `cannot reach ${address}: ${(err as Error).message}`)
       }
     }
-    if (seeds.length === 0 && addresses.length > 0) throw new NodeUnavailableError(`no seed reachable: ${addresses.join(', ')}`)
+    if (seeds.length === 0 && addresses.length > 0) throw new NodeUnavailableError(`no seed reachable (${failures.join('; ')})`)
     await this.membership.join(seeds)
     return seeds
   }

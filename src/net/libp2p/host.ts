@@ -54,6 +54,9 @@ export async function createHost (init: HostInit = {}): Promise<DcacheHost> {
       listen: init.listen ?? [LISTEN_ADDRESS],
       announceFilter: (addrs: Multiaddr[]) => addrs.filter((addr) => listening.has(withoutPeerId(addr)))
     },
+    // libp2p refuses more than 5 new connections per second from one host: a cluster started on one machine (or
+    // behind one NAT) opens far more than that while members join and probe each other.
+    connectionManager: { inboundConnectionThreshold: 1000, maxIncomingPendingConnections: 100 },
     transports: [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
