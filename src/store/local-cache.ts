@@ -430,9 +430,10 @@ export class LocalCache {
   private insert (key: string, stored: Uint8Array, encodedLength: number, expiresAt: number, now: number): void {
     const charge = utf8Length(key) + storedValueBytes(stored.length) + ENTRY_OVERHEAD_BYTES
     this.makeRoom(charge, now)
+    const location = this.values.store(stored) // first: it may throw, and nothing else has changed yet
     const e = this.entries
     const slot = e.allocate(key)
-    this.trackValue(slot, this.values.store(stored), stored.length, encodedLength)
+    this.trackValue(slot, location, stored.length, encodedLength)
     e.charge[slot] = charge
     this.memoryUsed += charge
     e.setExpiresAt(slot, expiresAt)

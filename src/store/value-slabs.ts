@@ -1,8 +1,11 @@
+import { ValueTooLargeError } from '../common/errors.js'
 import { MAX_SLAB_CHUNK_BYTES, OWN_BUFFER_OVERHEAD_BYTES, SLAB_BYTES } from './constants.js'
 
-/** Every chunk size is a multiple of this, so a slab location is counted in these units and fits a uint32 (64 GiB). */
-const CHUNK_ALIGN_BYTES = 16
+/** Every chunk size is a multiple of this, so a slab location is counted in these units and fits a uint32. */
+const CHUNK_ALIGN_BYTES = 8
 const UNITS_PER_SLAB = SLAB_BYTES / CHUNK_ALIGN_BYTES
+/** Slabs a uint32 location can address: 32 GiB of slab space. */
+const MAX_SLABS = 2 ** 32 / UNITS_PER_SLAB
 
 /**
  * Where stored values live. Small values are copied into chunks of shared 1 MiB slabs (one ArrayBuffer for
@@ -89,6 +92,7 @@ export class ValueSlabs {
 
   private carve (size: number): number {
     if (this.bump + size > SLAB_BYTES) {
+      if (this.slabs.length === MAX_SLABS) throw new ValueTooLargeError(`value slabs are full (${MAX_SLABS} slabs of ${SLAB_BYTES} bytes)`)
       this.slabs.push(new Uint8Array(SLAB_BYTES))
       this.bump = 0
     }
@@ -107,11 +111,11 @@ function offsetInSlab (location: number): number {
 }
 
 /**
- * The chunk class of a value of `length` bytes: a multiple of 16 up to 1 KiB, then steps of an eighth of the power
- * of two below, so at most 12.5 % is wasted. Every class is a multiple of CHUNK_ALIGN_BYTES.
+ * The chunk class of a value of `length` bytes: a multiple of 8 up to 1 KiB (at most 7 bytes wasted), then steps of
+ * an eighth of the power of two below, so at most 12.5 % is wasted. Every class is a multiple of CHUNK_ALIGN_BYTES.
  */
 export function chunkBytes (length: number): number {
-  if (length <= 1024) return Math.max(16, (length + 15) & ~15)
+  if (length <= 1024) return Math.max(8, (length + 7) & ~7)
   const step = 2 ** (Math.floor(Math.log2(length)) - 3)
   return Math.ceil(length / step) * step
 }

@@ -393,4 +393,59 @@ for (const [field, value] of BAD_INIT) {
   })
 }
 
+test('putEncoded copies a large value held in a Node Buffer, so the caller may reuse it', () => {
+  const { cache } = setup({ compressionThreshold: 0 })
+  const text = 'z'.repeat(100_000) // past the largest slab chunk: the value gets a buffer of its own
+  const frame = Buffer.from(encodeValue(text))
+  cache.putEncoded('k', frame)
+  frame.fill(0)
+  assert.is(cache.get('k'), text)
+})
+
+test('a slot freed by delete and reused keeps expiring on time, and the old entry never counts as expired', () => {
+  const { cache, clock } = setup()
+  cache.put('old', 1, { ttl: 1 })
+  cache.delete('old')
+  cache.put('new', 2, { ttl: 10 }) // takes the freed slot
+  clock.set(clock.now() + 5000)
+  assert.is(cache.sweepExpired(), 0)
+  assert.is(cache.get('new'), 2)
+  clock.set(clock.now() + 5000)
+  assert.is(cache.sweepExpired(), 1)
+  assert.is(cache.stats().expirations, 1)
+})
+
+test('a slot freed by eviction and reused without a ttl is never swept', () => {
+  const clock = new ManualClock()
+  const probe = new LocalCache({ clock })
+  probe.put('k0', 0)
+  const cache = new LocalCache({ clock, maxMemory: probe.stats().memoryUsedBytes })
+  cache.put('k1', 1, { ttl: 1 })
+  cache.put('k2', 2, { ttl: 0 }) // evicts k1 and reuses its slot
+  clock.set(clock.now() + 5000)
+  assert.is(cache.sweepExpired(), 0)
+  assert.is(cache.get('k2'), 2)
+  assert.equal([cache.stats().evictions, cache.stats().expirations], [1, 0])
+})
+
+test('an expiry moved earlier by touch is honoured by the sweep', () => {
+  const { cache, clock } = setup()
+  cache.put('k', 1, { ttl: 10 })
+  cache.touch('k', 1)
+  clock.set(clock.now() + 2000)
+  assert.is(cache.sweepExpired(), 1)
+  assert.is(cache.exists('k'), false)
+})
+
+test('the sweep does not count a deleted entry with a ttl as expired', () => {
+  const { cache, clock } = setup()
+  cache.put('gone', 1, { ttl: 1 })
+  cache.put('stays', 2, { ttl: 1 })
+  cache.delete('gone')
+  clock.set(clock.now() + 2000)
+  assert.is(cache.sweepExpired(), 1)
+  assert.is(cache.stats().expirations, 1)
+  assert.is(cache.size, 0)
+})
+
 test.run()
