@@ -24,6 +24,8 @@ export interface LocalClusterInit {
   nodeArgs?: string[]
   /** Milliseconds to wait for each node to print its address. @default 30000 */
   startTimeoutMs?: number
+  /** A command each node runs under, e.g. `['ip', 'netns', 'exec', 'ns1']` (it must exec, keeping the PID). */
+  wrapper?: string[]
 }
 
 /**
@@ -50,7 +52,8 @@ export class LocalCluster {
     const seed = init.join === false ? undefined : this.nodes[0]?.address
     const args = [DCACHE_BIN, 'node', 'start', '--listen', '/ip4/127.0.0.1/tcp/0', '--data-dir', dataDir, '--name', name,
       ...(seed === undefined ? [] : ['--join', seed]), ...(init.nodeArgs ?? [])]
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    const [command, ...prefix] = [...(init.wrapper ?? []), process.execPath]
+    const child = spawn(command as string, [...prefix, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
     const address = await waitForAddress(child, init.startTimeoutMs ?? 30_000)
     const node = { name, pid: child.pid as number, address, dataDir, process: child }
     this.nodes.push(node)

@@ -44,6 +44,7 @@ export async function createNode (config: Readonly<CacheConfig>, options: Create
     await transport.start()
     await node.start()
     if (config.join.length > 0) await node.join(config.join)
+    if (config.mdns) joinDiscoveredPeers(node, transport)
     const addresses = transport.addresses()
     await writeFile(join(config.dataDir, ADDRESS_FILE), addresses.join('\n') + '\n')
     return {
@@ -60,4 +61,14 @@ export async function createNode (config: Readonly<CacheConfig>, options: Create
     await transport.stop()
     throw err
   }
+}
+
+/** mDNS finds peers on the LAN; a discovered peer that is not already a live member is joined like a seed. */
+function joinDiscoveredPeers (node: CacheNode, transport: Libp2pTransport): void {
+  transport.host.addEventListener('peer:discovery', (evt) => {
+    const id = evt.detail.id.toString()
+    if (id === node.id || node.membership.stateOf(id) === 'alive') return
+    const addresses = evt.detail.multiaddrs.map((addr) => addr.toString().includes('/p2p/') ? addr.toString() : `${addr.toString()}/p2p/${id}`)
+    node.join(addresses).catch((err: unknown) => { node.events.record('error', `cannot join discovered peer ${id}: ${(err as Error).message}`) })
+  })
 }

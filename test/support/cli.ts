@@ -4,8 +4,17 @@ import { DCACHE_BIN } from '../../src/cli/local-cluster.js'
 
 export interface CliResult { code: number | null, stdout: string, stderr: string }
 
-export async function runCli (args: string[], opts: { env?: Record<string, string>, input?: string | Uint8Array, timeoutMs?: number } = {}): Promise<CliResult> {
-  const child = spawn(process.execPath, [DCACHE_BIN, ...args], {
+export interface CliOptions {
+  env?: Record<string, string>
+  input?: string | Uint8Array
+  timeoutMs?: number
+  /** A command to run it under, e.g. `['ip', 'netns', 'exec', 'ns1']`. */
+  wrapper?: string[]
+}
+
+export async function runCli (args: string[], opts: CliOptions = {}): Promise<CliResult> {
+  const [command, ...prefix] = [...(opts.wrapper ?? []), process.execPath]
+  const child = spawn(command as string, [...prefix, DCACHE_BIN, ...args], {
     stdio: ['pipe', 'pipe', 'pipe'],
     // wide columns: oclif would wrap error messages at 80 and split the words tests look for
     env: { ...process.env, DCACHE_NODE: '', OCLIF_COLUMNS: '400', ...opts.env }
