@@ -130,6 +130,26 @@ test('a request past the default deadline rejects with TimeoutError and the stre
   })
 })
 
+test('requestWithin: a shorter deadline expires alone, the other requests in flight on the stream still get answered', async () => {
+  await withNodes(async (start) => {
+    const server = await start()
+    const client = await start()
+    client.addAddresses(server.self, server.addresses())
+    const releases: Array<() => void> = []
+    await server.handle('/test/hang/1', async (_from, data) => { await new Promise<void>((resolve) => { releases.push(resolve) }); return data })
+    try {
+      const patient = client.request(server.self, '/test/hang/1', new Uint8Array([1]))
+      const hasty = await client.requestWithin(server.self, '/test/hang/1', new Uint8Array([2]), 50).then(() => undefined, (e: unknown) => e)
+      assert.instance(hasty, TimeoutError)
+      for (const release of releases.splice(0)) release()
+      assert.equal([...await patient], [1])
+    } finally {
+      for (const release of releases) release()
+    }
+    assert.is(client.stats().streamsOpened, 1)
+  })
+})
+
 test('when the connection drops, pending requests fail with NetworkError and the next request opens a new stream', async () => {
   await withNodes(async (start) => {
     const server = await start()

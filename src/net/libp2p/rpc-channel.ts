@@ -4,6 +4,7 @@ import { errorFromAbortSignal } from '../abort.js'
 import { encodeFrameBody, FrameDecoder, isRequestFrame, joinFrameBodies, type Frame, type RequestFrame, type ResponseFrame } from '../codec.js'
 import type { NodeId } from '../transport.js'
 import type { TransportStats } from './transport-stats.js'
+import type { WriteTurn } from './write-turn.js'
 
 /** Serves one inbound request: the handler's response, or a thrown error that goes back to the caller. */
 export type ServeRequest = (from: NodeId, op: string, data: Uint8Array) => Promise<Uint8Array>
@@ -13,6 +14,8 @@ export interface RpcChannelInit {
   remote: NodeId
   maxFrameBytes: number
   stats: TransportStats
+  /** The end of the event-loop turn on the stream's connection, shared with the connection's other channels. */
+  turn: WriteTurn
   serve: ServeRequest
   /** Called once, when the stream is gone for whatever reason. */
   onClose: (channel: RpcChannel) => void
@@ -21,22 +24,27 @@ export interface RpcChannelInit {
 interface PendingRequest {
   resolve: (data: Uint8Array) => void
   reject: (err: CacheError) => void
-  timer: ReturnType<typeof setTimeout>
+  op: string
+  timeoutMs: number
+  /** performance.now() after which the request fails with TimeoutError. */
+  expiresAt: number
   signal?: AbortSignal
   onAbort?: () => void
 }
 
 /**
  * One long-lived stream carrying RPC frames both ways: our requests and their responses, and the remote's
- * requests and our responses. Frames queued in the same event-loop turn go out in one write, since the cost
- * on this path is per message, not per byte (FACTS section 8).
+ * requests and our responses. Frames queued in the same event-loop turn go out in one write at the end of the
+ * turn, since the cost on this path is per message, not per byte (FACTS section 8).
  */
 export class RpcChannel {
   private readonly stream: Stream
   private readonly decoder: FrameDecoder
   private readonly pending = new Map<number, PendingRequest>()
   private outbox: Uint8Array[] = []
-  private flushScheduled = false
+  /** One timer per channel, set for the earliest deadline in `pending`, instead of a timer per request. */
+  private deadlineTimer: ReturnType<typeof setTimeout> | undefined
+  private deadlineAt = Infinity
   private nextRequestId = 0
   /** Inbound requests whose handler has not answered yet. */
   private serving = 0
@@ -73,10 +81,9 @@ export class RpcChannel {
     const body = encodeFrameBody(frame, this.init.maxFrameBytes)
     this.init.stats.requestsOut++
     return await new Promise<Uint8Array>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.fail(id, new TimeoutError(`request ${op} to ${this.remote} timed out after ${timeoutMs} ms`))
-      }, timeoutMs)
-      const entry: PendingRequest = { resolve, reject, timer }
+      const expiresAt = performance.now() + timeoutMs
+      const entry: PendingRequest = { resolve, reject, op, timeoutMs, expiresAt }
+      if (expiresAt < this.deadlineAt) this.armDeadline(expiresAt)
       if (signal !== undefined) {
         entry.signal = signal
         entry.onAbort = () => { this.fail(id, errorFromAbortSignal(signal)) }
@@ -94,6 +101,8 @@ export class RpcChannel {
   }
 
   private onData (data: StreamMessageEvent['data']): void {
+    // yamux answers this data with a window update as soon as we return: let it leave with our next flush.
+    this.init.turn.hold()
     let frames: Frame[]
     try {
       if (data instanceof Uint8Array) frames = this.decoder.push(data)
@@ -172,13 +181,10 @@ export class RpcChannel {
 
   private enqueue (body: Uint8Array): void {
     this.outbox.push(body)
-    if (this.flushScheduled) return
-    this.flushScheduled = true
-    setImmediate(() => { this.flush() })
+    if (this.outbox.length === 1) this.init.turn.schedule(this.flush)
   }
 
-  private flush (): void {
-    this.flushScheduled = false
+  private readonly flush = (): void => {
     if (this.outbox.length === 0 || this.stream.writeStatus !== 'writable') return
     const bodies = this.outbox
     this.outbox = []
@@ -193,6 +199,25 @@ export class RpcChannel {
     }
   }
 
+  private armDeadline (at: number): void {
+    clearTimeout(this.deadlineTimer)
+    this.deadlineAt = at
+    this.deadlineTimer = setTimeout(this.expireRequests, Math.max(0, at - performance.now()))
+  }
+
+  /** Fails the requests whose deadline has passed and sets the timer for the next one. */
+  private readonly expireRequests = (): void => {
+    this.deadlineTimer = undefined
+    this.deadlineAt = Infinity
+    const now = performance.now()
+    let next = Infinity
+    for (const [id, entry] of this.pending) {
+      if (entry.expiresAt <= now) this.fail(id, new TimeoutError(`request ${entry.op} to ${this.remote} timed out after ${entry.timeoutMs} ms`))
+      else next = Math.min(next, entry.expiresAt)
+    }
+    if (next < Infinity) this.armDeadline(next)
+  }
+
   private fail (id: number, err: CacheError): void {
     this.take(id)?.reject(err)
   }
@@ -201,7 +226,6 @@ export class RpcChannel {
     const entry = this.pending.get(id)
     if (entry === undefined) return undefined
     this.pending.delete(id)
-    clearTimeout(entry.timer)
     if (entry.onAbort !== undefined) entry.signal?.removeEventListener('abort', entry.onAbort)
     return entry
   }
@@ -210,6 +234,8 @@ export class RpcChannel {
     if (this.closed) return
     this.closed = true
     this.init.stats.streamsClosed++
+    clearTimeout(this.deadlineTimer)
+    this.deadlineTimer = undefined
     for (const id of [...this.pending.keys()]) this.fail(id, err)
     this.init.onClose(this)
   }
