@@ -1,80 +1,16 @@
-import { PassThrough, Writable } from 'node:stream'
-import xterm from '@xterm/headless'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { startDashboard, type DashboardSession } from '../../src/tui/index.js'
-import { ManualClock } from '../support/manual-clock.js'
+import { openHeadlessDashboard, type Harness } from '../support/headless-dashboard.js'
 import { FakeSource, nodeId } from './fake-source.js'
 
-/** A dashboard on fake TTY streams, its output fed to a headless xterm of the same size. */
-interface Harness {
-  session: DashboardSession
-  source: FakeSource
-  clock: ManualClock
-  input: PassThrough
-  output: Writable & { columns: number, rows: number }
-  written: string[]
-  /** Waits for blessed's next-tick flush and xterm's parse, then returns the visible lines. */
-  lines(): Promise<string[]>
-  press(keys: string): Promise<void>
-  resize(cols: number, rows: number): Promise<void>
-  stop(): void
-}
-
-function open (cols: number, rows: number, source = new FakeSource()): Harness {
-  const term = new xterm.Terminal({ cols, rows, allowProposedApi: true })
-  const written: string[] = []
-  const input = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => input })
-  const output = Object.assign(new Writable({
-    write (chunk, _encoding, callback) {
-      written.push(chunk.toString())
-      term.write(chunk.toString())
-      callback()
-    }
-  }), { isTTY: true, columns: cols, rows })
-  const clock = new ManualClock()
-  // Polls come only from the tests' poll() calls: the clock never reaches the refresh timer.
-  const session = startDashboard({ source, input, output, terminal: 'xterm-256color', clock, refreshMs: 60_000 })
-  const settle = async (): Promise<void> => {
-    await new Promise((resolve) => setImmediate(resolve))
-    await new Promise<void>((resolve) => { term.write('', resolve) })
-  }
-  return {
-    session,
-    source,
-    clock,
-    input,
-    output,
-    written,
-    async lines () {
-      await settle()
-      const buffer = term.buffer.active
-      return Array.from({ length: term.rows }, (_, i) => buffer.getLine(i)?.translateToString(true) ?? '')
-    },
-    async press (keys) {
-      input.write(keys)
-      await settle()
-    },
-    async resize (c, r) {
-      term.resize(c, r)
-      output.columns = c
-      output.rows = r
-      output.emit('resize')
-      await settle()
-    },
-    stop () {
-      session.close()
-      term.dispose()
-    }
-  }
-}
-
 /** One poll a second later, with the nodes' snapshots a second newer (the refresh timer is not due yet). */
-async function nextPoll (h: Harness): Promise<void> {
+async function nextPoll (h: Harness<FakeSource>): Promise<void> {
   h.source.tick(1000)
   await h.clock.advance(1000)
   await h.session.poll()
 }
+
+const open = (cols: number, rows: number, source = new FakeSource()): Harness<FakeSource> => openHeadlessDashboard(cols, rows, source)
 
 function cluster (...names: string[]): FakeSource {
   const source = new FakeSource()
