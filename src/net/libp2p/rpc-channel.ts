@@ -72,15 +72,22 @@ export class RpcChannel {
     return !this.closed && this.stream.status === 'open' && this.stream.writeStatus === 'writable'
   }
 
-  /** Sends one request; settles with the response, the remote error, or TimeoutError/AbortError/NetworkError. */
-  async request (op: string, data: Uint8Array, timeoutMs: number, signal?: AbortSignal): Promise<Uint8Array> {
-    if (!this.isOpen) throw new NetworkError(`stream to ${this.remote} is closed`)
-    if (signal?.aborted === true) throw errorFromAbortSignal(signal)
+  /**
+   * Sends one request; settles with the response, the remote error, or TimeoutError/AbortError/NetworkError.
+   * Not async: the caller awaits the pending promise itself, one microtask hop fewer per request.
+   */
+  request (op: string, data: Uint8Array, timeoutMs: number, signal?: AbortSignal): Promise<Uint8Array> {
+    if (!this.isOpen) return Promise.reject(new NetworkError(`stream to ${this.remote} is closed`))
+    if (signal?.aborted === true) return Promise.reject(errorFromAbortSignal(signal))
     const id = this.nextRequestId++
-    const frame: RequestFrame = { id, op, data, deadline: Math.max(0, Math.round(timeoutMs)) }
-    const body = encodeFrameBody(frame, this.init.maxFrameBytes)
+    let body: Uint8Array
+    try {
+      body = encodeFrameBody({ id, op, data, deadline: Math.max(0, Math.round(timeoutMs)) }, this.init.maxFrameBytes)
+    } catch (err) {
+      return Promise.reject(err)
+    }
     this.init.stats.requestsOut++
-    return await new Promise<Uint8Array>((resolve, reject) => {
+    return new Promise<Uint8Array>((resolve, reject) => {
       const expiresAt = performance.now() + timeoutMs
       const entry: PendingRequest = { resolve, reject, op, timeoutMs, expiresAt }
       if (expiresAt < this.deadlineAt) this.armDeadline(expiresAt)
@@ -148,13 +155,15 @@ export class RpcChannel {
     this.init.stats.requestsIn++
     this.serving++
     const expiresAt = performance.now() + frame.deadline
-    this.init.serve(this.remote, frame.op, frame.data).then(
-      (ok) => { this.respond({ id: frame.id, ok }, expiresAt) },
-      (err: unknown) => { this.respond({ id: frame.id, error: errorToWire(err) }, expiresAt) }
-    ).finally(() => {
+    const answer = (response: ResponseFrame): void => {
       this.serving--
+      this.respond(response, expiresAt)
       this.closeIfServed()
-    })
+    }
+    this.init.serve(this.remote, frame.op, frame.data).then(
+      (ok) => { answer({ id: frame.id, ok }) },
+      (err: unknown) => { answer({ id: frame.id, error: errorToWire(err) }) }
+    )
   }
 
   private respond (frame: ResponseFrame, expiresAt: number): void {
