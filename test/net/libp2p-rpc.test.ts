@@ -135,16 +135,22 @@ test('requestWithin: a shorter deadline expires alone, the other requests in fli
     const server = await start()
     const client = await start()
     client.addAddresses(server.self, server.addresses())
+    // Requests wait until released; once released, later arrivals pass straight through.
+    let released = false
     const releases: Array<() => void> = []
-    await server.handle('/test/hang/1', async (_from, data) => { await new Promise<void>((resolve) => { releases.push(resolve) }); return data })
+    const releaseAll = (): void => { released = true; for (const release of releases.splice(0)) release() }
+    await server.handle('/test/hang/1', async (_from, data) => {
+      if (!released) await new Promise<void>((resolve) => { releases.push(resolve) })
+      return data
+    })
     try {
       const patient = client.request(server.self, '/test/hang/1', new Uint8Array([1]))
       const hasty = await client.requestWithin(server.self, '/test/hang/1', new Uint8Array([2]), 50).then(() => undefined, (e: unknown) => e)
       assert.instance(hasty, TimeoutError)
-      for (const release of releases.splice(0)) release()
+      releaseAll()
       assert.equal([...await patient], [1])
     } finally {
-      for (const release of releases) release()
+      releaseAll()
     }
     assert.is(client.stats().streamsOpened, 1)
   })
