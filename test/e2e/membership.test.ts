@@ -1,11 +1,14 @@
 // Failure detection and membership changes on real `dcache node start` processes (local preset timings).
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { LocalCluster, type LocalNode } from '../../src/cli/local-cluster.js'
+import { spawn } from 'node:child_process'
+import { createInterface } from 'node:readline'
+import { DCACHE_BIN, LocalCluster, type LocalNode } from '../../src/cli/local-cluster.js'
 import { connectClient } from '../../src/client/connect.js'
 import { runCli } from '../support/cli.js'
 import type { DistributedCache } from '../../src/client/distributed-cache.js'
 import type { ClusterInfo } from '../../src/node/protocol.js'
+import type { NodeEvent } from '../../src/node/event-log.js'
 
 const NODE_ARGS = ['--preset', 'local']
 const idOf = (node: LocalNode): string => node.address.split('/p2p/')[1] as string
@@ -18,6 +21,27 @@ async function waitForView (client: DistributedCache, check: (info: ClusterInfo)
     if (check(info)) return info
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(info.members.map((m) => [m.name, m.state]))}`)
     await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
+/** `dcache events --follow --json` against `node`, read line by line until a wanted event shows; then stopped. */
+function followEvents (node: LocalNode): { until: (wanted: (e: NodeEvent) => boolean) => Promise<NodeEvent[]> } {
+  const child = spawn(process.execPath, [DCACHE_BIN, 'events', '--follow', '--json', '--node', node.address], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const seen: NodeEvent[] = []
+  const lines = createInterface({ input: child.stdout })
+  return {
+    until: async (wanted) => {
+      try {
+        for await (const line of lines) {
+          const event = JSON.parse(line) as NodeEvent
+          seen.push(event)
+          if (wanted(event)) return seen
+        }
+        throw new Error(`events --follow ended without the event: ${JSON.stringify(seen)}`)
+      } finally {
+        child.kill('SIGTERM')
+      }
+    }
   }
 }
 
@@ -34,11 +58,19 @@ test('kill -9 of one of five: every survivor marks it dead, data keeps working, 
     const victimId = idOf(victim)
     await (clients[3] as DistributedCache).close()
     clients.splice(3, 1)
+    const follower = followEvents(cluster.nodes[0] as LocalNode)
     await cluster.kill(victim, 'SIGKILL')
     for (const c of clients) {
       const info = await waitForView(c, (i) => stateOf(i, victimId) === 'dead', 'the killed node to be dead')
       assert.not.ok(info.ring.nodes.some((n) => n.id === victimId), 'a dead member leaves the ring')
     }
+
+    // A member may hear of the death before it suspects the victim itself, so only the death is certain here.
+    const followed = await follower.until((e) => e.kind === 'member:dead' && e.member?.id === victimId)
+    assert.is(followed.at(-1)?.member?.state, 'dead')
+    const history = await runCli(['events', '--json', '--node', (cluster.nodes[1] as LocalNode).address])
+    const logged = history.stdout.trim().split('\n').map((l) => JSON.parse(l) as NodeEvent)
+    assert.ok(logged.some((e) => e.kind === 'member:dead' && e.member?.id === victimId), 'dcache events lists the death')
 
     // Data commands keep working through every survivor (keys now map to survivors only).
     for (const [i, node] of cluster.nodes.entries()) {
