@@ -3,6 +3,7 @@
 // Scenarios: 50 concurrent callers with 1 request in flight each, then with 16 each. Each is bounded in time and count.
 // Usage: node --import tsx bench/rpc.ts [--seconds N]   (prints a table, then one JSON line)
 import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { createHost, Libp2pTransport } from '../src/net/libp2p/index.js'
@@ -32,14 +33,36 @@ async function runServer (): Promise<void> {
   process.stdin.on('end', () => { transport.stop().finally(() => process.exit(0)) })
 }
 
-interface Figures { scenario: string, ops: number, opsPerSec: number, p50Us: number, p99Us: number, framesPerWrite: number }
+interface Figures {
+  scenario: string
+  ops: number
+  opsPerSec: number
+  p50Us: number
+  p99Us: number
+  framesPerWrite: number
+  /** CPU time (user + system) per request in each process; the server's only where /proc is readable (Linux). */
+  clientCpuUs: number
+  serverCpuUs: number | null
+}
 
-async function scenario (client: Libp2pTransport, server: string, inFlight: number, durationMs: number): Promise<Figures> {
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat; null where there is no /proc. */
+function cpuSecondsOf (pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return null
+  }
+}
+
+async function scenario (client: Libp2pTransport, server: string, serverPid: number, inFlight: number, durationMs: number): Promise<Figures> {
   const encoder = new TextEncoder()
   const keys = Array.from({ length: KEYS }, (_, i) => encoder.encode(keyOf(i)))
   const latencies = new Float64Array(MAX_OPS)
   let ops = 0
   const before = client.stats()
+  const clientCpuBefore = process.cpuUsage()
+  const serverCpuBefore = cpuSecondsOf(serverPid)
   const started = performance.now()
   const endAt = started + durationMs
   const loop = async (seed: number): Promise<void> => {
@@ -53,6 +76,8 @@ async function scenario (client: Libp2pTransport, server: string, inFlight: numb
   }
   await Promise.all(Array.from({ length: CALLERS * inFlight }, async (_, n) => { await loop(n) }))
   const elapsed = performance.now() - started
+  const clientCpu = process.cpuUsage(clientCpuBefore)
+  const serverCpuAfter = cpuSecondsOf(serverPid)
   const after = client.stats()
   const sorted = latencies.subarray(0, ops).sort()
   const pct = (p: number): number => Math.round((sorted[Math.min(ops - 1, Math.floor(ops * p))] ?? 0) * 1000)
@@ -62,7 +87,9 @@ async function scenario (client: Libp2pTransport, server: string, inFlight: numb
     opsPerSec: Math.round(ops / elapsed * 1000),
     p50Us: pct(0.5),
     p99Us: pct(0.99),
-    framesPerWrite: Math.round((after.framesOut - before.framesOut) / Math.max(1, after.writes - before.writes) * 10) / 10
+    framesPerWrite: Math.round((after.framesOut - before.framesOut) / Math.max(1, after.writes - before.writes) * 10) / 10,
+    clientCpuUs: Math.round((clientCpu.user + clientCpu.system) / ops * 10) / 10,
+    serverCpuUs: serverCpuBefore === null || serverCpuAfter === null ? null : Math.round((serverCpuAfter - serverCpuBefore) * 1e6 / ops * 10) / 10
   }
 }
 
@@ -78,11 +105,13 @@ async function runClient (seconds: number): Promise<void> {
     client = new Libp2pTransport(await createHost({ listen: [] }))
     await client.start()
     const server = await client.connect(addr)
-    await scenario(client, server, 1, WARMUP_MS)
-    const results = [await scenario(client, server, 1, seconds * 1000), await scenario(client, server, 16, seconds * 1000)]
-    console.log('scenario                      ops/s     p50       p99    frames/write')
+    const serverPid = child.pid as number
+    await scenario(client, server, serverPid, 1, WARMUP_MS)
+    const results = [await scenario(client, server, serverPid, 1, seconds * 1000), await scenario(client, server, serverPid, 16, seconds * 1000)]
+    console.log('scenario                      ops/s     p50       p99    frames/write  CPU us/op client  server')
     for (const r of results) {
-      console.log(`${r.scenario.padEnd(26)} ${String(r.opsPerSec).padStart(8)} ${`${r.p50Us} us`.padStart(9)} ${`${r.p99Us} us`.padStart(9)} ${String(r.framesPerWrite).padStart(8)}`)
+      console.log(`${r.scenario.padEnd(26)} ${String(r.opsPerSec).padStart(8)} ${`${r.p50Us} us`.padStart(9)} ${`${r.p99Us} us`.padStart(9)} ${String(r.framesPerWrite).padStart(8)}` +
+        `${String(r.clientCpuUs).padStart(16)} ${String(r.serverCpuUs ?? '-').padStart(8)}`)
     }
     console.log(JSON.stringify({ bench: 'rpc', node: process.version, valueBytes: VALUE_BYTES, seconds, results }))
   } finally {
