@@ -1,4 +1,4 @@
-import { CacheError, ConfigurationError, NodeUnavailableError, errorToWire } from '../common/errors.js'
+import { ConfigurationError, NodeUnavailableError, errorToWire } from '../common/errors.js'
 import { decodeValue, encodeValue } from '../store/codec.js'
 import { LocalCache } from '../store/index.js'
 import { HashRing } from '../ring/index.js'
@@ -7,6 +7,7 @@ import { call } from './rpc.js'
 import { RPC_PROTOCOL } from './protocol.js'
 import { NodeStatsRecorder, type NodeStats } from './stats.js'
 import { EventLog } from './event-log.js'
+import { validateRequest } from './validate-request.js'
 import type { Clock } from '../common/clock.js'
 import type { Random } from '../common/random.js'
 import type { CacheConfig } from '../config/index.js'
@@ -78,7 +79,7 @@ export class CacheNode {
       this.unsubscribers.push(this.membership.on(event, (e) => { this.onMemberEvent(event, e as MemberEvent) }))
     }
     // `?? null`: msgpack values cannot be undefined at the top level, and some operations return nothing
-    await this.transport.handle(RPC_PROTOCOL, async (from, data) => encodeValue(await this.serve(from, decodeValue(data) as CacheRequest) ?? null))
+    await this.transport.handle(RPC_PROTOCOL, async (from, data) => encodeValue(await this.serve(from, validateRequest(decodeValue(data))) ?? null))
     this.engine.start()
     await this.membership.start()
   }
@@ -157,7 +158,6 @@ export class CacheNode {
       case 'addNode': return await this.addNode(req.address)
       case 'removeNode': return await this.removeNode(req.id, from)
       case 'events': return this.events.since(req.since ?? 0)
-      default: throw new CacheError(`unknown operation "${(req as { op: unknown }).op}"`)
     }
   }
 

@@ -2,6 +2,7 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { call } from '../../src/node/rpc.js'
+import { RPC_PROTOCOL } from '../../src/node/protocol.js'
 import { decodeValue, encodeValue } from '../../src/store/codec.js'
 import { createHost, Libp2pTransport } from '../../src/net/libp2p/index.js'
 import { startRealCluster, ringsConverged, waitForMembership, type RealCluster } from '../support/real-cluster.js'
@@ -61,6 +62,31 @@ test('every operation works when sent to every member, owner or not (members for
       assert.equal(deleted.map((r) => r.value), [true, true, false])
       assert.is(await send({ op: 'exists', key }), false)
     }
+  } finally {
+    await transport.stop()
+  }
+})
+
+test('unknown operations, malformed bodies and missing fields get typed errors and the node keeps serving', async () => {
+  const host = await createHost({ listen: [] })
+  const transport = new Libp2pTransport(host)
+  await transport.start()
+  try {
+    const member = cluster.nodes[0]
+    assert.ok(member !== undefined)
+    const to = await transport.connect(member.addresses[0] as string)
+    const rejection = async (data: Uint8Array): Promise<string> => {
+      try {
+        await transport.request(to, RPC_PROTOCOL, data)
+      } catch (err) {
+        return (err as Error).name
+      }
+      return 'no error'
+    }
+    assert.is(await rejection(encodeValue({ op: 'bogus' })), 'ProtocolError')
+    assert.is(await rejection(new Uint8Array([0xc1, 0xff, 0x00])), 'SerializationError')
+    assert.is(await rejection(encodeValue({ op: 'get' })), 'InvalidKeyError')
+    assert.is(await call(transport, to, { op: 'exists', key: 'still-serving' }, 5000), false)
   } finally {
     await transport.stop()
   }

@@ -1,0 +1,46 @@
+import { InvalidKeyError, ProtocolError } from '../common/errors.js'
+import type { CacheRequest } from './protocol.js'
+
+type FieldCheck = (value: unknown) => boolean
+
+const isString: FieldCheck = (v) => typeof v === 'string'
+const isBytes: FieldCheck = (v) => v instanceof Uint8Array
+const isNumber: FieldCheck = (v) => typeof v === 'number' && Number.isFinite(v)
+const optional = (check: FieldCheck): FieldCheck => (v) => v === undefined || v === null || check(v)
+const isStringList: FieldCheck = (v) => Array.isArray(v) && v.every(isString)
+const isEntryList: FieldCheck = (v) => Array.isArray(v) && v.every((e) => Array.isArray(e) && e.length === 2 && isString(e[0]) && isBytes(e[1]))
+
+// The fields each operation needs, and their shape. Keys get their own error class: a bad key is the caller's input.
+const SHAPES: Record<string, Record<string, FieldCheck>> = {
+  get: { key: isString },
+  put: { key: isString, value: isBytes, ttl: optional(isNumber) },
+  delete: { keys: isStringList },
+  exists: { key: isString },
+  clear: {},
+  mget: { keys: isStringList },
+  mput: { entries: isEntryList, ttl: optional(isNumber) },
+  incr: { key: isString, delta: isNumber },
+  getset: { key: isString, value: isBytes },
+  touch: { key: isString, ttl: isNumber },
+  ttl: { key: isString },
+  stats: {},
+  cluster: {},
+  addNode: { address: isString },
+  removeNode: { id: isString },
+  events: { since: optional(isNumber) }
+}
+
+/** Checks a decoded request's shape before anything acts on it; throws ProtocolError or InvalidKeyError naming the field. */
+export function validateRequest (req: unknown): CacheRequest {
+  if (req === null || typeof req !== 'object') throw new ProtocolError('request must be a map with an "op" field')
+  const op = (req as { op?: unknown }).op
+  const shape = typeof op === 'string' ? SHAPES[op] : undefined
+  if (shape === undefined) throw new ProtocolError(`unknown operation "${String(op)}"`)
+  for (const [field, check] of Object.entries(shape)) {
+    const value = (req as Record<string, unknown>)[field]
+    if (check(value)) continue
+    if (field === 'key' || field === 'keys') throw new InvalidKeyError(`${op}: ${field} must be ${field === 'key' ? 'a string' : 'a list of strings'}`)
+    throw new ProtocolError(`${op}: invalid or missing field "${field}"`)
+  }
+  return req as CacheRequest
+}
