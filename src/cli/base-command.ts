@@ -4,6 +4,7 @@ import { REQUEST_TIMEOUT_MS } from '../config/defaults.js'
 import { loadConfig } from '../config/index.js'
 import { resolveNodeAddresses } from '../client/node-address.js'
 import { EXIT, exitCodeFor } from './exit-codes.js'
+import { readSwarmKeyFile } from './swarm-key-file.js'
 import type { DistributedCache } from '../client/distributed-cache.js'
 
 /** Every dcache command: turns a CacheError into its exit code and a one-line message. */
@@ -29,17 +30,19 @@ export abstract class ClientCommand extends BaseCommand {
       multiple: true,
       helpGroup: 'CLUSTER'
     }),
-    timeout: Flags.integer({ description: 'per-request deadline in milliseconds', default: REQUEST_TIMEOUT_MS, min: 1, helpGroup: 'CLUSTER' })
+    timeout: Flags.integer({ description: 'per-request deadline in milliseconds', default: REQUEST_TIMEOUT_MS, min: 1, helpGroup: 'CLUSTER' }),
+    'swarm-key': Flags.string({ description: 'swarm key file of a private cluster (see dcache keygen)', env: 'DCACHE_SWARM_KEY', helpGroup: 'CLUSTER' })
   }
 
   private client?: DistributedCache
 
   /** The connected client; opened on first use so `--help` and bad flags never touch the network. */
-  protected async cache (flags: { node?: string[], timeout: number }): Promise<DistributedCache> {
+  protected async cache (flags: { node?: string[], timeout: number, 'swarm-key'?: string }): Promise<DistributedCache> {
     if (this.client !== undefined) return this.client
     const addresses = await resolveNodeAddresses({ flag: flags.node, env: process.env.DCACHE_NODE, dataDir: loadConfig({ env: process.env }).dataDir })
+    const swarmKey = await readSwarmKeyFile(flags['swarm-key'])
     const { connectClient } = await import('../client/connect.js')
-    this.client = await connectClient(addresses, { timeout: flags.timeout })
+    this.client = await connectClient(addresses, { timeout: flags.timeout, swarmKey })
     return this.client
   }
 

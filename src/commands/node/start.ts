@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises'
 import { Flags } from '@oclif/core'
 import { BaseCommand } from '../../cli/base-command.js'
+import { readSwarmKeyFile } from '../../cli/swarm-key-file.js'
 import { parseLoopBlock, startLoopBlocker } from '../../node/loop-blocker.js'
 import { EVICTION_POLICIES, MEMBERSHIP_PRESETS } from '../../config/defaults.js'
 import { loadConfig, type CacheConfig, type CacheConfigInput } from '../../config/index.js'
@@ -40,7 +40,7 @@ Settings come from flags, then DCACHE_* environment variables, then --config FIL
   async run (): Promise<void> {
     const { flags } = await this.parse(NodeStart)
     const config = loadConfig({ file: flags.config, env: process.env, flags: this.configFlags(flags) })
-    const swarmKey = flags['swarm-key'] === undefined ? undefined : await readFile(flags['swarm-key'])
+    const swarmKey = await readSwarmKeyFile(flags['swarm-key'])
     const { createNode } = await import('../../node/index.js')
     const { promise: stopped, resolve: markStopped } = Promise.withResolvers<void>()
     let stopping = false
