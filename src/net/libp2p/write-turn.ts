@@ -34,16 +34,16 @@ export class WriteTurn {
   }
 
   private readonly release = (): void => {
+    // A hold() from inside a flush corks again and schedules its own release: each release undoes only its own cork.
+    const corked = this.corked
     this.scheduled = false
+    this.corked = false
     const flushes = [...this.flushes]
     this.flushes.clear()
     try {
       for (const flush of flushes) flush()
     } finally {
-      if (this.corked) {
-        this.corked = false
-        this.socket?.uncork()
-      }
+      if (corked) this.socket?.uncork()
     }
   }
 }
