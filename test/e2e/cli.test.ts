@@ -130,4 +130,12 @@ test('clear --yes empties the cluster', async () => {
   assert.is(JSON.parse(r.stdout).total.keys, 0)
 })
 
+test('a node stops cleanly on SIGTERM: exit code 0, no signal death', async () => {
+  const node = cluster.nodes[2]
+  assert.ok(node !== undefined)
+  const exit = new Promise<[number | null, string | null]>((resolve) => node.process.once('exit', (code, signal) => { resolve([code, signal]) }))
+  await cluster.kill(node, 'SIGTERM')
+  assert.equal(await exit, [0, null])
+})
+
 test.run()
