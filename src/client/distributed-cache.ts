@@ -16,6 +16,8 @@ export interface PutOptions {
 export interface DistributedCacheInit {
   /** Per-request deadline in milliseconds. @default 5000 */
   timeout?: number
+  /** How long a learned ring is trusted before the next request refreshes it in the background. @default 5000 */
+  ringRefreshMs?: number
 }
 
 /** A transport plus whatever must be stopped with it (the client's own libp2p host). */
@@ -31,6 +33,9 @@ export interface ClientConnection {
  */
 export class DistributedCache {
   private readonly timeoutMs: number
+  private readonly ringRefreshMs: number
+  private learnedAt = Date.now()
+  private refreshing = false
 
   private constructor (
     private readonly connection: ClientConnection,
@@ -38,6 +43,7 @@ export class DistributedCache {
     init: DistributedCacheInit
   ) {
     this.timeoutMs = init.timeout ?? REQUEST_TIMEOUT_MS
+    this.ringRefreshMs = init.ringRefreshMs ?? 5000
   }
 
   /** Connects through the first reachable seed (ids from `connection.transport.connect`) and learns the ring. */
@@ -162,6 +168,7 @@ export class DistributedCache {
 
   /** Sends a single-key request to the key's owner, falling back to any other member (which forwards). */
   private async routed<T> (key: string, req: CacheRequest): Promise<T> {
+    this.refreshIfStale()
     const owner = this.router.ownerOf(key) ?? this.router.cluster.self
     return await this.withFallback(owner, req)
   }
@@ -192,6 +199,7 @@ export class DistributedCache {
 
   /** Splits keys by owner, sends one request per owner in parallel, and returns per-key results in order. */
   private async perOwner<T> (keys: string[], makeRequest: (part: string[]) => CacheRequest): Promise<Array<KeyResult<T>>> {
+    this.refreshIfStale()
     const results = new Array<KeyResult<T>>(keys.length)
     await Promise.all([...this.router.groupByOwner(keys)].map(async ([owner, indexes]) => {
       const part = indexes.map((i) => keys[i] as string)
@@ -206,6 +214,13 @@ export class DistributedCache {
     return results
   }
 
+  /** Members join and die: a ring older than ringRefreshMs is refreshed in the background, off the request's path. */
+  private refreshIfStale (): void {
+    if (this.refreshing || Date.now() - this.learnedAt < this.ringRefreshMs) return
+    this.refreshing = true
+    void this.refreshFrom(this.router.cluster.self).finally(() => { this.refreshing = false })
+  }
+
   private async refreshFrom (member: NodeId): Promise<void> {
     try {
       this.learn(await call<ClusterInfo>(this.connection.transport, member, { op: 'cluster' }, this.timeoutMs))
@@ -217,6 +232,7 @@ export class DistributedCache {
   private learn (info: ClusterInfo): void {
     for (const m of info.members) this.connection.transport.addAddresses(m.id, m.addresses)
     this.router.update(info)
+    this.learnedAt = Date.now()
   }
 }
 

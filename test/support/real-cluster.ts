@@ -5,14 +5,14 @@ import { join } from 'node:path'
 import { resolveConfig, type CacheConfigInput } from '../../src/config/index.js'
 import { createNode, type RunningNode } from '../../src/node/index.js'
 import { connectClient } from '../../src/client/connect.js'
-import type { DistributedCache } from '../../src/client/distributed-cache.js'
+import type { DistributedCache, DistributedCacheInit } from '../../src/client/distributed-cache.js'
 
 export interface RealCluster {
   nodes: RunningNode[]
   baseDir: string
   /** Starts one more node joined through the first (or with the given data dir, to restart one). */
   add: (name: string, overrides?: CacheConfigInput) => Promise<RunningNode>
-  client: () => Promise<DistributedCache>
+  client: (init?: DistributedCacheInit) => Promise<DistributedCache>
   stop: () => Promise<void>
 }
 
@@ -38,8 +38,8 @@ export async function startRealCluster (n: number, overrides: CacheConfigInput =
       nodes.push(node)
       return node
     },
-    client: async () => {
-      const client = await connectClient(nodes.map((node) => node.addresses[0] as string))
+    client: async (init = {}) => {
+      const client = await connectClient(nodes.map((node) => node.addresses[0] as string), init)
       clients.push(client)
       return client
     },
