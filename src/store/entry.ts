@@ -11,14 +11,10 @@ export const MAX_STORED_VALUE_BYTES = COMPRESSED_BIT - 1
 
 /**
  * The entries of one cache, indexed by slot: no object per entry. What a read needs (expiry, value location and
- * length) sits in one 16-byte record per slot, so a lookup touches one cache line of the table; the charge, needed
- * only by writes, is kept apart. Freed slots are reused first, so slots stay dense.
+ * length) sits in one 16-byte record per slot, so a lookup touches one cache line of the table. Keys live in the
+ * KeyIndex, under the same slots. Freed slots are reused first, so slots stay dense.
  */
 export class EntryTable {
-  /** slot -> key, for eviction and iteration; undefined for a free slot. */
-  keys: Array<string | undefined> = []
-  /** Bytes charged to the memory budget for this entry. */
-  charge = new Uint32Array(64)
   private words = new Uint32Array(64 * WORDS_PER_SLOT)
   /** The same memory as `words`, for the float64 expiry at word 0 of each record. */
   private times = new Float64Array(this.words.buffer)
@@ -55,28 +51,23 @@ export class EntryTable {
     this.words[at + LENGTH_WORD] = compressed ? length | COMPRESSED_BIT : length
   }
 
-  allocate (key: string): number {
+  allocate (): number {
     const slot = this.freeSlots.pop() ?? this.highWater++
-    if (slot >= this.charge.length) this.grow()
-    this.keys[slot] = key
+    if (slot * WORDS_PER_SLOT >= this.words.length) this.grow()
     return slot
   }
 
   release (slot: number): void {
-    this.keys[slot] = undefined
     this.freeSlots.push(slot)
   }
 
   clear (): void {
-    this.keys = []
     this.freeSlots = []
     this.highWater = 0
   }
 
   private grow (): void {
-    const size = this.charge.length * 2
-    this.words = grow(this.words, size * WORDS_PER_SLOT, 0)
+    this.words = grow(this.words, this.words.length * 2, 0)
     this.times = new Float64Array(this.words.buffer)
-    this.charge = grow(this.charge, size, 0)
   }
 }

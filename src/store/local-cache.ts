@@ -12,6 +12,7 @@ import { EntryTable, MAX_STORED_VALUE_BYTES } from './entry.js'
 import { createEvictionPolicy } from './eviction/create.js'
 import type { EvictionPolicy } from './eviction/policy.js'
 import { ExpiryIndex } from './expiry.js'
+import { KeyIndex } from './key-index.js'
 import { type CacheStats, StatsCounters } from './stats.js'
 import { storedValueBytes, ValueSlabs } from './value-slabs.js'
 
@@ -59,7 +60,7 @@ export class LocalCache {
   readonly sweepIntervalMs: number
   readonly policy: EvictionPolicy
   private readonly clock: Clock
-  private readonly index = new Map<string, number>()
+  private readonly keyIndex = new KeyIndex()
   private readonly entries = new EntryTable()
   private readonly values = new ValueSlabs()
   private readonly expiry = new ExpiryIndex()
@@ -142,7 +143,7 @@ export class LocalCache {
 
   clear (): void {
     this.counters.operations.clear++
-    this.index.clear()
+    this.keyIndex.clear()
     this.entries.clear()
     this.values.clear()
     this.expiry.clear()
@@ -230,16 +231,16 @@ export class LocalCache {
 
   /** Live keys (for anti-entropy); keys that expire during the iteration are skipped. */
   * keys (): IterableIterator<string> {
-    for (const [key, slot] of this.index) {
+    for (const slot of this.keyIndex.slots()) {
       const expiresAt = this.entries.expiresAt(slot)
-      if (expiresAt === 0 || expiresAt > this.clock.now()) yield key
+      if (expiresAt === 0 || expiresAt > this.clock.now()) yield this.keyIndex.keyOf(slot)
     }
   }
 
   /** Number of live keys (removes the expired ones first). */
   get size (): number {
     this.sweepExpired(Infinity)
-    return this.index.size
+    return this.keyIndex.size
   }
 
   /**
@@ -297,7 +298,7 @@ export class LocalCache {
       const slot = this.expiry.due(now)
       if (slot < 0) break
       // The slot's entry may have been removed since it was filed (removals leave the heap alone).
-      const expiresAt = e.keys[slot] === undefined ? 0 : e.expiresAt(slot)
+      const expiresAt = this.keyIndex.has(slot) ? e.expiresAt(slot) : 0
       if (expiresAt === 0) {
         this.expiry.drop(slot)
       } else if (expiresAt <= now) {
@@ -344,8 +345,8 @@ export class LocalCache {
 
   /** The slot of `key` if it is there and not expired (an expired one is removed on the spot), else -1. */
   private liveSlot (key: string, now: number): number {
-    const slot = this.index.get(key)
-    if (slot === undefined) return -1
+    const slot = this.keyIndex.find(key)
+    if (slot < 0) return -1
     const expiresAt = this.entries.expiresAt(slot)
     if (expiresAt !== 0 && expiresAt <= now) {
       this.expire(slot)
@@ -409,13 +410,12 @@ export class LocalCache {
     if (slot >= 0) {
       const e = this.entries
       const oldLength = e.valueLength(slot)
-      const oldCharge = e.charge[slot]
+      const oldCharge = this.chargeOf(slot)
       const charge = oldCharge - storedValueBytes(oldLength) + storedValueBytes(stored.length)
       if (this.memoryUsed - oldCharge + charge <= this.maxMemory) {
         this.untrackValue(slot)
         this.trackValue(slot, this.values.replace(e.location(slot), oldLength, stored), stored.length, encodedLength)
         this.memoryUsed += charge - oldCharge
-        e.charge[slot] = charge
         this.expiry.change(slot, e.expiresAt(slot), expiresAt)
         e.setExpiresAt(slot, expiresAt)
         this.policy.onUpdate(slot, expiresAt)
@@ -432,13 +432,18 @@ export class LocalCache {
     this.makeRoom(charge, now)
     const location = this.values.store(stored) // first: it may throw, and nothing else has changed yet
     const e = this.entries
-    const slot = e.allocate(key)
+    const slot = e.allocate()
+    try {
+      this.keyIndex.insert(key, slot)
+    } catch (err) { // the key slabs are full
+      this.values.release(location, stored.length)
+      e.release(slot)
+      throw err
+    }
     this.trackValue(slot, location, stored.length, encodedLength)
-    e.charge[slot] = charge
     this.memoryUsed += charge
     e.setExpiresAt(slot, expiresAt)
     this.expiry.add(slot, expiresAt)
-    this.index.set(key, slot)
     this.policy.onInsert(slot, expiresAt)
   }
 
@@ -448,7 +453,7 @@ export class LocalCache {
     this.sweepAt(now, SWEEP_MAX_WORK)
     while (this.memoryUsed + charge > this.maxMemory) {
       const victim = this.policy.victim()
-      if (victim < 0 || this.entries.keys[victim] === undefined) return
+      if (victim < 0 || !this.keyIndex.has(victim)) return
       this.removeEntry(victim)
       this.counters.evictions++
     }
@@ -462,12 +467,17 @@ export class LocalCache {
   /** Removes the entry in `slot`; its expiry-heap node stays for the sweep to drop (see ExpiryIndex). */
   private removeEntry (slot: number): void {
     const e = this.entries
-    this.index.delete(e.keys[slot] as string)
+    this.memoryUsed -= this.chargeOf(slot)
+    this.keyIndex.remove(slot)
     this.policy.onRemove(slot)
     this.untrackValue(slot)
     this.values.release(e.location(slot), e.valueLength(slot))
-    this.memoryUsed -= e.charge[slot]
     e.release(slot)
+  }
+
+  /** Bytes the entry in `slot` is charged against the memory budget. */
+  private chargeOf (slot: number): number {
+    return this.keyIndex.keyBytes(slot) + storedValueBytes(this.entries.valueLength(slot)) + ENTRY_OVERHEAD_BYTES
   }
 
   /** Records the value now stored for `slot` at `location`. */

@@ -23,15 +23,20 @@ export class ValueSlabs {
 
   /** Copies `bytes` in and returns their location. */
   store (bytes: Uint8Array): number {
-    const size = chunkBytes(bytes.length)
+    const location = this.allocate(bytes.length)
+    this.holderOf(location, bytes.length).set(bytes, this.offsetOf(location, bytes.length))
+    return location
+  }
+
+  /** Room for `length` bytes, to be filled through `holderOf` and `offsetOf`; returns its location. */
+  allocate (length: number): number {
+    const size = chunkBytes(length)
     if (size > MAX_SLAB_CHUNK_BYTES) {
       const id = this.nextOwnId++
-      this.ownBuffers.set(id, new Uint8Array(bytes)) // a copy (Buffer#slice would share the caller's memory)
+      this.ownBuffers.set(id, new Uint8Array(length))
       return id
     }
-    const location = this.freeChunks.get(size)?.pop() ?? this.carve(size)
-    this.write(location, bytes)
-    return location
+    return this.freeChunks.get(size)?.pop() ?? this.carve(size)
   }
 
   /** Overwrites the value at `location` (of `oldLength` bytes) with `bytes`, in place when the chunk class fits. */

@@ -1,0 +1,217 @@
+import { grow } from './slot-heap.js'
+import { ValueSlabs } from './value-slabs.js'
+
+/** The table doubles once it is fuller than this (linear probing stays short below it). */
+const MAX_LOAD = 0.75
+const INITIAL_BUCKETS = 16
+
+const utf8 = new TextDecoder()
+const utf8Encoder = new TextEncoder()
+
+/**
+ * Key -> slot, with no JS string or Map entry per key: an open-addressing hash table (linear probing) over one
+ * Int32Array, and each key's UTF-8 bytes kept in slabs of their own. A bucket is two words, the slot + 1 (0 = empty)
+ * and the key's hash, so a probe rejects other keys without touching their bytes; removal shifts the following
+ * buckets back (no tombstones). ASCII keys, the common case, are hashed and compared straight from the string.
+ */
+export class KeyIndex {
+  private buckets = new Int32Array(2 * INITIAL_BUCKETS)
+  private mask = INITIAL_BUCKETS - 1
+  private count = 0
+  private readonly slabs = new ValueSlabs()
+  private keyLocation = new Uint32Array(64)
+  /** UTF-8 length of the key in each slot; 0 for a free slot (keys are never empty). */
+  private keyLength = new Uint32Array(64)
+  /** UTF-8 bytes of the last non-ASCII key hashed, for the comparisons and the store that follow. */
+  private scratch = new Uint8Array(64)
+  /** Length of the key in `scratch`, or -1 when the last key hashed was ASCII (read from the string itself). */
+  private scratchLength = -1
+
+  get size (): number {
+    return this.count
+  }
+
+  /** The slot holding `key`, or -1. */
+  find (key: string): number {
+    const hash = this.hashOf(key)
+    const buckets = this.buckets
+    const mask = this.mask
+    for (let i = hash & mask; ; i = (i + 1) & mask) {
+      const slotPlusOne = buckets[2 * i]
+      if (slotPlusOne === 0) return -1
+      if (buckets[2 * i + 1] === hash && this.matches(slotPlusOne - 1, key)) return slotPlusOne - 1
+    }
+  }
+
+  /** Files `key`, which must not be in the index, under the free `slot`. */
+  insert (key: string, slot: number): void {
+    if (this.count + 1 > (this.mask + 1) * MAX_LOAD) this.resize(2 * (this.mask + 1))
+    const hash = this.hashOf(key)
+    const length = this.scratchLength < 0 ? key.length : this.scratchLength
+    const location = this.slabs.allocate(length) // first: it may throw, and nothing has changed yet
+    if (slot >= this.keyLength.length) this.ensureSlot(slot)
+    const holder = this.slabs.holderOf(location, length)
+    const start = this.slabs.offsetOf(location, length)
+    if (this.scratchLength < 0) for (let i = 0; i < length; i++) holder[start + i] = key.charCodeAt(i)
+    else holder.set(this.scratch.subarray(0, length), start)
+    this.keyLocation[slot] = location
+    this.keyLength[slot] = length
+    this.place(slot, hash)
+    this.count++
+  }
+
+  /** Removes the key filed under `slot`. */
+  remove (slot: number): void {
+    const length = this.keyLength[slot]
+    const location = this.keyLocation[slot]
+    const holder = this.slabs.holderOf(location, length)
+    const start = this.slabs.offsetOf(location, length)
+    const buckets = this.buckets
+    const mask = this.mask
+    let hole = hashBytes(holder, start, length) & mask
+    while (buckets[2 * hole] !== slot + 1) hole = (hole + 1) & mask
+    // Backward shift: move up each following bucket whose home is not between the hole and itself.
+    for (let i = (hole + 1) & mask; buckets[2 * i] !== 0; i = (i + 1) & mask) {
+      const home = buckets[2 * i + 1] & mask
+      if (((i - home) & mask) >= ((i - hole) & mask)) {
+        buckets[2 * hole] = buckets[2 * i]
+        buckets[2 * hole + 1] = buckets[2 * i + 1]
+        hole = i
+      }
+    }
+    buckets[2 * hole] = 0
+    buckets[2 * hole + 1] = 0
+    this.slabs.release(location, length)
+    this.keyLength[slot] = 0
+    this.count--
+  }
+
+  /** Whether `slot` holds a key. */
+  has (slot: number): boolean {
+    return slot < this.keyLength.length && this.keyLength[slot] !== 0
+  }
+
+  /** UTF-8 length of the key in `slot`. */
+  keyBytes (slot: number): number {
+    return this.keyLength[slot]
+  }
+
+  keyOf (slot: number): string {
+    const length = this.keyLength[slot]
+    const location = this.keyLocation[slot]
+    const start = this.slabs.offsetOf(location, length)
+    return utf8.decode(this.slabs.holderOf(location, length).subarray(start, start + length))
+  }
+
+  /** Slots that hold a key, in slot order (keys filed or removed meanwhile may or may not be seen). */
+  * slots (): IterableIterator<number> {
+    for (let slot = 0; slot < this.keyLength.length; slot++) if (this.keyLength[slot] !== 0) yield slot
+  }
+
+  clear (): void {
+    this.buckets = new Int32Array(2 * INITIAL_BUCKETS)
+    this.mask = INITIAL_BUCKETS - 1
+    this.count = 0
+    this.slabs.clear()
+    this.keyLength.fill(0)
+  }
+
+  /** Hash of the key's UTF-8 bytes; leaves them in `scratch` when the key is not ASCII. */
+  private hashOf (key: string): number {
+    const n = key.length
+    let hash = n
+    let seen = 0
+    let i = 0
+    for (; i + 4 <= n; i += 4) {
+      const a = key.charCodeAt(i)
+      const b = key.charCodeAt(i + 1)
+      const c = key.charCodeAt(i + 2)
+      const d = key.charCodeAt(i + 3)
+      seen |= a | b | c | d
+      hash = mix(hash, a | (b << 8) | (c << 16) | (d << 24))
+    }
+    let tail = 0
+    for (let shift = 0; i < n; i++, shift += 8) {
+      const c = key.charCodeAt(i)
+      seen |= c
+      tail |= c << shift
+    }
+    if (seen < 0x80) {
+      this.scratchLength = -1
+      return finish(hash, tail)
+    }
+    return this.hashOfEncoded(key)
+  }
+
+  private hashOfEncoded (key: string): number {
+    if (this.scratch.length < key.length * 3) this.scratch = new Uint8Array(key.length * 3)
+    this.scratchLength = utf8Encoder.encodeInto(key, this.scratch).written
+    return hashBytes(this.scratch, 0, this.scratchLength)
+  }
+
+  /** Whether the key in `slot` is `key`, as last hashed by `hashOf`. */
+  private matches (slot: number, key: string): boolean {
+    const length = this.keyLength[slot]
+    const location = this.keyLocation[slot]
+    const holder = this.slabs.holderOf(location, length)
+    const start = this.slabs.offsetOf(location, length)
+    if (this.scratchLength < 0) {
+      if (length !== key.length) return false
+      for (let i = 0; i < length; i++) if (holder[start + i] !== key.charCodeAt(i)) return false
+      return true
+    }
+    if (length !== this.scratchLength) return false
+    const scratch = this.scratch
+    for (let i = 0; i < length; i++) if (holder[start + i] !== scratch[i]) return false
+    return true
+  }
+
+  private place (slot: number, hash: number): void {
+    const buckets = this.buckets
+    const mask = this.mask
+    let i = hash & mask
+    while (buckets[2 * i] !== 0) i = (i + 1) & mask
+    buckets[2 * i] = slot + 1
+    buckets[2 * i + 1] = hash
+  }
+
+  private resize (bucketCount: number): void {
+    const old = this.buckets
+    this.buckets = new Int32Array(2 * bucketCount)
+    this.mask = bucketCount - 1
+    for (let i = 0; i < old.length; i += 2) if (old[i] !== 0) this.place(old[i] - 1, old[i + 1])
+  }
+
+  private ensureSlot (slot: number): void {
+    const size = Math.max(slot + 1, this.keyLength.length * 2)
+    this.keyLocation = grow(this.keyLocation, size, 0)
+    this.keyLength = grow(this.keyLength, size, 0)
+  }
+}
+
+/** One 4-byte word into the hash. */
+function mix (hash: number, word: number): number {
+  const h = Math.imul(hash ^ word, 0x9e3779b1)
+  return h ^ (h >>> 15)
+}
+
+/** The last partial word, then a full avalanche so that the low bits (the bucket) depend on every byte. */
+function finish (hash: number, tail: number): number {
+  let h = mix(hash, tail)
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b)
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35)
+  return h ^ (h >>> 16)
+}
+
+/** The same hash as KeyIndex.hashOf, over UTF-8 bytes. */
+function hashBytes (bytes: Uint8Array, start: number, length: number): number {
+  let hash = length
+  let i = 0
+  for (; i + 4 <= length; i += 4) {
+    const at = start + i
+    hash = mix(hash, bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24))
+  }
+  let tail = 0
+  for (let shift = 0; i < length; i++, shift += 8) tail |= bytes[start + i] << shift
+  return finish(hash, tail)
+}
