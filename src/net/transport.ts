@@ -8,6 +8,11 @@ export type NodeId = string
 
 export interface RequestOptions {
   signal?: AbortSignal
+  /**
+   * Deadline in milliseconds, capped at the transport's own request timeout. Cheaper than an
+   * `AbortSignal.timeout()` per request (a timer, a signal and listeners each time) on hot paths.
+   */
+  timeoutMs?: number
 }
 
 /** Handles one request from `from` and returns the response bytes; a thrown error goes back to the caller. */

@@ -130,7 +130,7 @@ test('a request past the default deadline rejects with TimeoutError and the stre
   })
 })
 
-test('requestWithin: a shorter deadline expires alone, the other requests in flight on the stream still get answered', async () => {
+test('a request with a shorter timeoutMs expires alone, the other requests in flight on the stream still get answered', async () => {
   await withNodes(async (start) => {
     const server = await start()
     const client = await start()
@@ -145,7 +145,7 @@ test('requestWithin: a shorter deadline expires alone, the other requests in fli
     })
     try {
       const patient = client.request(server.self, '/test/hang/1', new Uint8Array([1]))
-      const hasty = await client.requestWithin(server.self, '/test/hang/1', new Uint8Array([2]), 50).then(() => undefined, (e: unknown) => e)
+      const hasty = await client.request(server.self, '/test/hang/1', new Uint8Array([2]), { timeoutMs: 50 }).then(() => undefined, (e: unknown) => e)
       assert.instance(hasty, TimeoutError)
       releaseAll()
       assert.equal([...await patient], [1])

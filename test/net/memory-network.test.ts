@@ -64,6 +64,21 @@ test('the caller signal decides before the network timeout', async () => {
   assert.is(clock.pending, 0)
 })
 
+test('a shorter timeoutMs decides before the network timeout, a longer one is capped at it', async () => {
+  const { clock, network } = setup()
+  const a = network.createTransport('a')
+  network.createTransport('b')
+  network.isolate('b')
+  const short = track(a.request('b', '/echo', new Uint8Array(), { timeoutMs: 100 }))
+  const long = track(a.request('b', '/echo', new Uint8Array(), { timeoutMs: REQUEST_TIMEOUT_MS * 10 }))
+  await clock.advance(100)
+  assert.is(short.state, 'rejected')
+  assert.instance(short.error, TimeoutError)
+  assert.is(long.state, 'pending')
+  await clock.advance(REQUEST_TIMEOUT_MS - 100)
+  assert.instance(long.error, TimeoutError)
+})
+
 test('heal restores partitioned and isolated links', async () => {
   const { clock, network } = setup()
   const a = network.createTransport('a')

@@ -47,13 +47,14 @@ export class MemoryTransport implements Transport {
 
   async request (to: NodeId, protocol: string, data: Uint8Array, opts: RequestOptions = {}): Promise<Uint8Array> {
     const { signal } = opts
+    const timeoutMs = Math.min(opts.timeoutMs ?? this.network.requestTimeoutMs, this.network.requestTimeoutMs)
     if (this.closed) throw new NetworkError(`${this.self} is stopped`)
     if (signal?.aborted === true) throw errorFromAbortSignal(signal)
     return await new Promise<Uint8Array>((resolve, reject) => {
       const id = this.nextRequestId++
       const timer = this.network.clock.setTimeout(() => {
-        this.fail(id, new TimeoutError(`request to ${to} timed out after ${this.network.requestTimeoutMs} ms`))
-      }, this.network.requestTimeoutMs)
+        this.fail(id, new TimeoutError(`request to ${to} timed out after ${timeoutMs} ms`))
+      }, timeoutMs)
       const entry: PendingRequest = { to, resolve, reject, timer }
       if (signal !== undefined) {
         entry.signal = signal
