@@ -1,4 +1,4 @@
-import { grow } from './slot-heap.js'
+import type { EntryTable } from './entry.js'
 import { ValueSlabs } from './value-slabs.js'
 
 /** The table doubles once it is fuller than this (linear probing stays short below it). */
@@ -10,22 +10,22 @@ const utf8Encoder = new TextEncoder()
 
 /**
  * Key -> slot, with no JS string or Map entry per key: an open-addressing hash table (linear probing) over one
- * Int32Array, and each key's UTF-8 bytes kept in slabs of their own. A bucket is two words, the slot + 1 (0 = empty)
- * and the key's hash, so a probe rejects other keys without touching their bytes; removal shifts the following
- * buckets back (no tombstones). ASCII keys, the common case, are hashed and compared straight from the string.
+ * Int32Array, and each key's UTF-8 bytes kept in slabs of their own, found through the slot's EntryTable record.
+ * A bucket is two words, the slot + 1 (0 = empty) and the key's hash, so a probe rejects other keys without touching
+ * their bytes; removal shifts the following buckets back (no tombstones). ASCII keys, the common case, are hashed and
+ * compared straight from the string.
  */
 export class KeyIndex {
   private buckets = new Int32Array(2 * INITIAL_BUCKETS)
   private mask = INITIAL_BUCKETS - 1
   private count = 0
   private readonly slabs = new ValueSlabs()
-  private keyLocation = new Uint32Array(64)
-  /** UTF-8 length of the key in each slot; 0 for a free slot (keys are never empty). */
-  private keyLength = new Uint32Array(64)
   /** UTF-8 bytes of the last non-ASCII key hashed, for the comparisons and the store that follow. */
   private scratch = new Uint8Array(64)
   /** Length of the key in `scratch`, or -1 when the last key hashed was ASCII (read from the string itself). */
   private scratchLength = -1
+
+  constructor (private readonly entries: EntryTable) {}
 
   get size (): number {
     return this.count
@@ -49,21 +49,19 @@ export class KeyIndex {
     const hash = this.hashOf(key)
     const length = this.scratchLength < 0 ? key.length : this.scratchLength
     const location = this.slabs.allocate(length) // first: it may throw, and nothing has changed yet
-    if (slot >= this.keyLength.length) this.ensureSlot(slot)
     const holder = this.slabs.holderOf(location, length)
     const start = this.slabs.offsetOf(location, length)
     if (this.scratchLength < 0) for (let i = 0; i < length; i++) holder[start + i] = key.charCodeAt(i)
     else holder.set(this.scratch.subarray(0, length), start)
-    this.keyLocation[slot] = location
-    this.keyLength[slot] = length
+    this.entries.setKey(slot, location, length)
     this.place(slot, hash)
     this.count++
   }
 
   /** Removes the key filed under `slot`. */
   remove (slot: number): void {
-    const length = this.keyLength[slot]
-    const location = this.keyLocation[slot]
+    const length = this.entries.keyLength(slot)
+    const location = this.entries.keyLocation(slot)
     const holder = this.slabs.holderOf(location, length)
     const start = this.slabs.offsetOf(location, length)
     const buckets = this.buckets
@@ -82,30 +80,14 @@ export class KeyIndex {
     buckets[2 * hole] = 0
     buckets[2 * hole + 1] = 0
     this.slabs.release(location, length)
-    this.keyLength[slot] = 0
     this.count--
   }
 
-  /** Whether `slot` holds a key. */
-  has (slot: number): boolean {
-    return slot < this.keyLength.length && this.keyLength[slot] !== 0
-  }
-
-  /** UTF-8 length of the key in `slot`. */
-  keyBytes (slot: number): number {
-    return this.keyLength[slot]
-  }
-
   keyOf (slot: number): string {
-    const length = this.keyLength[slot]
-    const location = this.keyLocation[slot]
+    const length = this.entries.keyLength(slot)
+    const location = this.entries.keyLocation(slot)
     const start = this.slabs.offsetOf(location, length)
     return utf8.decode(this.slabs.holderOf(location, length).subarray(start, start + length))
-  }
-
-  /** Slots that hold a key, in slot order (keys filed or removed meanwhile may or may not be seen). */
-  * slots (): IterableIterator<number> {
-    for (let slot = 0; slot < this.keyLength.length; slot++) if (this.keyLength[slot] !== 0) yield slot
   }
 
   clear (): void {
@@ -113,7 +95,6 @@ export class KeyIndex {
     this.mask = INITIAL_BUCKETS - 1
     this.count = 0
     this.slabs.clear()
-    this.keyLength.fill(0)
   }
 
   /** Hash of the key's UTF-8 bytes; leaves them in `scratch` when the key is not ASCII. */
@@ -151,8 +132,8 @@ export class KeyIndex {
 
   /** Whether the key in `slot` is `key`, as last hashed by `hashOf`. */
   private matches (slot: number, key: string): boolean {
-    const length = this.keyLength[slot]
-    const location = this.keyLocation[slot]
+    const length = this.entries.keyLength(slot)
+    const location = this.entries.keyLocation(slot)
     const holder = this.slabs.holderOf(location, length)
     const start = this.slabs.offsetOf(location, length)
     if (this.scratchLength < 0) {
@@ -180,12 +161,6 @@ export class KeyIndex {
     this.buckets = new Int32Array(2 * bucketCount)
     this.mask = bucketCount - 1
     for (let i = 0; i < old.length; i += 2) if (old[i] !== 0) this.place(old[i] - 1, old[i + 1])
-  }
-
-  private ensureSlot (slot: number): void {
-    const size = Math.max(slot + 1, this.keyLength.length * 2)
-    this.keyLocation = grow(this.keyLocation, size, 0)
-    this.keyLength = grow(this.keyLength, size, 0)
   }
 }
 

@@ -60,8 +60,8 @@ export class LocalCache {
   readonly sweepIntervalMs: number
   readonly policy: EvictionPolicy
   private readonly clock: Clock
-  private readonly keyIndex = new KeyIndex()
   private readonly entries = new EntryTable()
+  private readonly keyIndex = new KeyIndex(this.entries)
   private readonly values = new ValueSlabs()
   private readonly expiry = new ExpiryIndex()
   private readonly counters = new StatsCounters()
@@ -231,7 +231,8 @@ export class LocalCache {
 
   /** Live keys (for anti-entropy); keys that expire during the iteration are skipped. */
   * keys (): IterableIterator<string> {
-    for (const slot of this.keyIndex.slots()) {
+    for (let slot = 0; slot < this.entries.slotLimit; slot++) {
+      if (!this.entries.isLive(slot)) continue
       const expiresAt = this.entries.expiresAt(slot)
       if (expiresAt === 0 || expiresAt > this.clock.now()) yield this.keyIndex.keyOf(slot)
     }
@@ -298,7 +299,7 @@ export class LocalCache {
       const slot = this.expiry.due(now)
       if (slot < 0) break
       // The slot's entry may have been removed since it was filed (removals leave the heap alone).
-      const expiresAt = this.keyIndex.has(slot) ? e.expiresAt(slot) : 0
+      const expiresAt = e.isLive(slot) ? e.expiresAt(slot) : 0
       if (expiresAt === 0) {
         this.expiry.drop(slot)
       } else if (expiresAt <= now) {
@@ -453,7 +454,7 @@ export class LocalCache {
     this.sweepAt(now, SWEEP_MAX_WORK)
     while (this.memoryUsed + charge > this.maxMemory) {
       const victim = this.policy.victim()
-      if (victim < 0 || !this.keyIndex.has(victim)) return
+      if (victim < 0 || !this.entries.isLive(victim)) return
       this.removeEntry(victim)
       this.counters.evictions++
     }
@@ -477,7 +478,7 @@ export class LocalCache {
 
   /** Bytes the entry in `slot` is charged against the memory budget. */
   private chargeOf (slot: number): number {
-    return this.keyIndex.keyBytes(slot) + storedValueBytes(this.entries.valueLength(slot)) + ENTRY_OVERHEAD_BYTES
+    return this.entries.keyLength(slot) + storedValueBytes(this.entries.valueLength(slot)) + ENTRY_OVERHEAD_BYTES
   }
 
   /** Records the value now stored for `slot` at `location`. */

@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
+import { EntryTable } from '../../src/store/entry.js'
 import { KeyIndex } from '../../src/store/key-index.js'
 
 /** Short keys over a small alphabet (so keys repeat), with non-ASCII characters and lengths around the 4-byte words. */
@@ -13,72 +14,85 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   { arbitrary: fc.record({ op: fc.constant('clear' as const) }), weight: 1 }
 )
 
-/** Checks every query of the index against the model: key -> slot. */
-function assertSame (index: KeyIndex, model: Map<string, number>, where: string): void {
-  assert.is(index.size, model.size, where)
-  for (const [k, slot] of model) {
-    assert.is(index.find(k), slot, `${where}: find ${k}`)
-    assert.ok(index.has(slot), where)
-    assert.is(index.keyOf(slot), k, where)
-    assert.is(index.keyBytes(slot), Buffer.byteLength(k), where)
+/** A KeyIndex over the slots of an EntryTable, as LocalCache uses them. */
+class Keys {
+  readonly entries = new EntryTable()
+  readonly index = new KeyIndex(this.entries)
+
+  insert (key: string): number {
+    const slot = this.entries.allocate()
+    this.index.insert(key, slot)
+    return slot
   }
-  assert.equal(new Set(index.slots()), new Set(model.values()), `${where}: slots`)
+
+  remove (slot: number): void {
+    this.index.remove(slot)
+    this.entries.release(slot)
+  }
+
+  clear (): void {
+    this.index.clear()
+    this.entries.clear()
+  }
+}
+
+/** Checks every query of the index against the model: key -> slot. */
+function assertSame (keys: Keys, model: Map<string, number>, where: string): void {
+  assert.is(keys.index.size, model.size, where)
+  for (const [k, slot] of model) {
+    assert.is(keys.index.find(k), slot, `${where}: find ${k}`)
+    assert.is(keys.index.keyOf(slot), k, where)
+    assert.is(keys.entries.keyLength(slot), Buffer.byteLength(k), where)
+  }
+  const live = Array.from({ length: keys.entries.slotLimit }, (_, slot) => slot).filter((slot) => keys.entries.isLive(slot))
+  assert.equal(new Set(live), new Set(model.values()), `${where}: live slots`)
 }
 
 test('KeyIndex finds, files and removes keys exactly as a Map does', () => {
   fc.assert(fc.property(fc.array(command, { maxLength: 200 }), (commands) => {
-    const index = new KeyIndex()
+    const keys = new Keys()
     const model = new Map<string, number>()
-    const freeSlots: number[] = []
-    let nextSlot = 0
     for (const [i, c] of commands.entries()) {
       const where = `command ${i}: ${JSON.stringify(c)}`
       if (c.op === 'clear') {
-        index.clear()
+        keys.clear()
         model.clear()
-        freeSlots.length = nextSlot = 0
       } else if (c.op === 'find') {
-        assert.is(index.find(c.key), model.get(c.key) ?? -1, where)
+        assert.is(keys.index.find(c.key), model.get(c.key) ?? -1, where)
       } else if (c.op === 'insert' && !model.has(c.key)) {
-        const slot = freeSlots.pop() ?? nextSlot++
-        index.insert(c.key, slot)
-        model.set(c.key, slot)
+        model.set(c.key, keys.insert(c.key))
       } else if (c.op === 'remove' && model.has(c.key)) {
         const slot = model.get(c.key) as number
-        index.remove(slot)
+        keys.remove(slot)
         model.delete(c.key)
-        freeSlots.push(slot)
-        assert.not.ok(index.has(slot), where)
+        assert.not.ok(keys.entries.isLive(slot), where)
       }
     }
-    assertSame(index, model, 'end')
+    assertSame(keys, model, 'end')
   }), { seed: 20240611, numRuns: 400 })
 })
 
 test('KeyIndex keeps every key findable through growth and long runs of removals', () => {
-  const index = new KeyIndex()
+  const keys = new Keys()
   const model = new Map<string, number>()
   const keyOf = (i: number): string => `key:${i}`
-  for (let i = 0; i < 20_000; i++) {
-    index.insert(keyOf(i), i)
-    model.set(keyOf(i), i)
-  }
+  for (let i = 0; i < 20_000; i++) model.set(keyOf(i), keys.insert(keyOf(i)))
   for (let i = 0; i < 20_000; i += 3) {
-    index.remove(i)
+    keys.remove(model.get(keyOf(i)) as number)
     model.delete(keyOf(i))
   }
-  assertSame(index, model, 'after removals')
-  assert.is(index.find(keyOf(3)), -1)
-  assert.is(index.find('key:20000'), -1)
+  assertSame(keys, model, 'after removals')
+  assert.is(keys.index.find(keyOf(3)), -1)
+  assert.is(keys.index.find('key:20000'), -1)
 })
 
 test('KeyIndex tells apart keys that differ only in their last bytes or in length', () => {
-  const index = new KeyIndex()
-  const keys = ['abcd', 'abce', 'abcde', 'abcd\u0000', 'é', 'e\u0301', 'x'.repeat(300), 'x'.repeat(301)]
-  keys.forEach((k, slot) => { index.insert(k, slot) })
-  keys.forEach((k, slot) => { assert.is(index.find(k), slot, k) })
-  assert.is(index.find('abc'), -1)
-  assert.is(index.find('x'.repeat(299)), -1)
+  const keys = new Keys()
+  const texts = ['abcd', 'abce', 'abcde', 'abcd\u0000', 'é', 'e\u0301', 'x'.repeat(300), 'x'.repeat(301)]
+  const slots = texts.map((k) => keys.insert(k))
+  texts.forEach((k, i) => { assert.is(keys.index.find(k), slots[i], k) })
+  assert.is(keys.index.find('abc'), -1)
+  assert.is(keys.index.find('x'.repeat(299)), -1)
 })
 
 test.run()
