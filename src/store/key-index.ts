@@ -1,4 +1,4 @@
-import type { EntryTable } from './entry.js'
+import { type EntryTable, INLINE_KEY_BYTES } from './entry.js'
 import { ValueSlabs } from './value-slabs.js'
 
 /** The table doubles once it is fuller than this (linear probing stays short below it). */
@@ -10,7 +10,8 @@ const utf8Encoder = new TextEncoder()
 
 /**
  * Key -> slot, with no JS string or Map entry per key: an open-addressing hash table (linear probing) over one
- * Int32Array, and each key's UTF-8 bytes kept in slabs of their own, found through the slot's EntryTable record.
+ * Int32Array. Each key's UTF-8 bytes are kept in the slot's EntryTable record when short (INLINE_KEY_BYTES), else in
+ * slabs of their own.
  * A bucket is two words, the slot + 1 (0 = empty) and the key's hash, so a probe rejects other keys without touching
  * their bytes; removal shifts the following buckets back (no tombstones). ASCII keys, the common case, are hashed and
  * compared straight from the string.
@@ -24,6 +25,9 @@ export class KeyIndex {
   private scratch = new Uint8Array(64)
   /** Length of the key in `scratch`, or -1 when the last key hashed was ASCII (read from the string itself). */
   private scratchLength = -1
+  /** Where `locateKey` found a slot's key bytes: `keyHolder[keyStart, keyStart + length)`. */
+  private keyHolder: Uint8Array = new Uint8Array(0)
+  private keyStart = 0
 
   constructor (private readonly entries: EntryTable) {}
 
@@ -48,12 +52,13 @@ export class KeyIndex {
     if (this.count + 1 > (this.mask + 1) * MAX_LOAD) this.resize(2 * (this.mask + 1))
     const hash = this.hashOf(key)
     const length = this.scratchLength < 0 ? key.length : this.scratchLength
-    const location = this.slabs.allocate(length) // first: it may throw, and nothing has changed yet
-    const holder = this.slabs.holderOf(location, length)
-    const start = this.slabs.offsetOf(location, length)
+    if (length > INLINE_KEY_BYTES) this.entries.setKeyLocation(slot, this.slabs.allocate(length)) // may throw: first
+    this.entries.setKeyLength(slot, length)
+    this.locateKey(slot, length)
+    const holder = this.keyHolder
+    const start = this.keyStart
     if (this.scratchLength < 0) for (let i = 0; i < length; i++) holder[start + i] = key.charCodeAt(i)
-    else holder.set(this.scratch.subarray(0, length), start)
-    this.entries.setKey(slot, location, length)
+    else for (let i = 0; i < length; i++) holder[start + i] = this.scratch[i]
     this.place(slot, hash)
     this.count++
   }
@@ -61,12 +66,10 @@ export class KeyIndex {
   /** Removes the key filed under `slot`. */
   remove (slot: number): void {
     const length = this.entries.keyLength(slot)
-    const location = this.entries.keyLocation(slot)
-    const holder = this.slabs.holderOf(location, length)
-    const start = this.slabs.offsetOf(location, length)
+    this.locateKey(slot, length)
     const buckets = this.buckets
     const mask = this.mask
-    let hole = hashBytes(holder, start, length) & mask
+    let hole = hashBytes(this.keyHolder, this.keyStart, length) & mask
     while (buckets[2 * hole] !== slot + 1) hole = (hole + 1) & mask
     // Backward shift: move up each following bucket whose home is not between the hole and itself.
     for (let i = (hole + 1) & mask; buckets[2 * i] !== 0; i = (i + 1) & mask) {
@@ -79,15 +82,14 @@ export class KeyIndex {
     }
     buckets[2 * hole] = 0
     buckets[2 * hole + 1] = 0
-    this.slabs.release(location, length)
+    if (length > INLINE_KEY_BYTES) this.slabs.release(this.entries.keyLocation(slot), length)
     this.count--
   }
 
   keyOf (slot: number): string {
     const length = this.entries.keyLength(slot)
-    const location = this.entries.keyLocation(slot)
-    const start = this.slabs.offsetOf(location, length)
-    return utf8.decode(this.slabs.holderOf(location, length).subarray(start, start + length))
+    this.locateKey(slot, length)
+    return utf8.decode(this.keyHolder.subarray(this.keyStart, this.keyStart + length))
   }
 
   clear (): void {
@@ -133,18 +135,29 @@ export class KeyIndex {
   /** Whether the key in `slot` is `key`, as last hashed by `hashOf`. */
   private matches (slot: number, key: string): boolean {
     const length = this.entries.keyLength(slot)
-    const location = this.entries.keyLocation(slot)
-    const holder = this.slabs.holderOf(location, length)
-    const start = this.slabs.offsetOf(location, length)
-    if (this.scratchLength < 0) {
-      if (length !== key.length) return false
+    const ascii = this.scratchLength < 0
+    if (length !== (ascii ? key.length : this.scratchLength)) return false
+    this.locateKey(slot, length)
+    const holder = this.keyHolder
+    const start = this.keyStart
+    if (ascii) {
       for (let i = 0; i < length; i++) if (holder[start + i] !== key.charCodeAt(i)) return false
       return true
     }
-    if (length !== this.scratchLength) return false
     const scratch = this.scratch
     for (let i = 0; i < length; i++) if (holder[start + i] !== scratch[i]) return false
     return true
+  }
+
+  private locateKey (slot: number, length: number): void {
+    if (length <= INLINE_KEY_BYTES) {
+      this.keyHolder = this.entries.bytes
+      this.keyStart = this.entries.inlineKeyOffset(slot)
+    } else {
+      const location = this.entries.keyLocation(slot)
+      this.keyHolder = this.slabs.holderOf(location, length)
+      this.keyStart = this.slabs.offsetOf(location, length)
+    }
   }
 
   private place (slot: number, hash: number): void {

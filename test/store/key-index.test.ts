@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { EntryTable } from '../../src/store/entry.js'
+import { EntryTable, INLINE_KEY_BYTES } from '../../src/store/entry.js'
 import { KeyIndex } from '../../src/store/key-index.js'
 
 /** Short keys over a small alphabet (so keys repeat), with non-ASCII characters and lengths around the 4-byte words. */
@@ -88,11 +88,14 @@ test('KeyIndex keeps every key findable through growth and long runs of removals
 
 test('KeyIndex tells apart keys that differ only in their last bytes or in length', () => {
   const keys = new Keys()
-  const texts = ['abcd', 'abce', 'abcde', 'abcd\u0000', 'é', 'e\u0301', 'x'.repeat(300), 'x'.repeat(301)]
+  // Around INLINE_KEY_BYTES too: keys kept in the slot's record and keys kept in slabs.
+  const texts = ['abcd', 'abce', 'abcde', 'abcd\u0000', 'é', 'e\u0301', 'x'.repeat(300), 'x'.repeat(301),
+    'k'.repeat(INLINE_KEY_BYTES - 1), 'k'.repeat(INLINE_KEY_BYTES), 'k'.repeat(INLINE_KEY_BYTES + 1), 'é'.repeat(INLINE_KEY_BYTES / 2)]
   const slots = texts.map((k) => keys.insert(k))
   texts.forEach((k, i) => { assert.is(keys.index.find(k), slots[i], k) })
   assert.is(keys.index.find('abc'), -1)
   assert.is(keys.index.find('x'.repeat(299)), -1)
+  texts.forEach((k, i) => { assert.is(keys.index.keyOf(slots[i]), k) })
 })
 
 test.run()
