@@ -8,6 +8,10 @@ const INITIAL_BUCKETS = 16
 const utf8 = new TextDecoder()
 const utf8Encoder = new TextEncoder()
 
+function randomSeed (): number {
+  return crypto.getRandomValues(new Int32Array(1))[0]
+}
+
 /**
  * Key -> slot, with no JS string or Map entry per key: an open-addressing hash table (linear probing) over one
  * Int32Array. Each key's UTF-8 bytes are kept in the slot's EntryTable record when short (INLINE_KEY_BYTES), else in
@@ -29,7 +33,11 @@ export class KeyIndex {
   private keyHolder: Uint8Array = new Uint8Array(0)
   private keyStart = 0
 
-  constructor (private readonly entries: EntryTable) {}
+  /**
+   * `hashSeed` varies the hash per index so that clients cannot pick keys that all land in one probe run (hash
+   * flooding); it changes no result, only where keys sit in the table. Random unless given (tests fix it).
+   */
+  constructor (private readonly entries: EntryTable, private readonly hashSeed = randomSeed()) {}
 
   get size (): number {
     return this.count
@@ -69,7 +77,7 @@ export class KeyIndex {
     this.locateKey(slot, length)
     const buckets = this.buckets
     const mask = this.mask
-    let hole = hashBytes(this.keyHolder, this.keyStart, length) & mask
+    let hole = hashBytes(this.hashSeed, this.keyHolder, this.keyStart, length) & mask
     while (buckets[2 * hole] !== slot + 1) hole = (hole + 1) & mask
     // Backward shift: move up each following bucket whose home is not between the hole and itself.
     for (let i = (hole + 1) & mask; buckets[2 * i] !== 0; i = (i + 1) & mask) {
@@ -102,7 +110,7 @@ export class KeyIndex {
   /** Hash of the key's UTF-8 bytes; leaves them in `scratch` when the key is not ASCII. */
   private hashOf (key: string): number {
     const n = key.length
-    let hash = n
+    let hash = this.hashSeed ^ n
     let seen = 0
     let i = 0
     for (; i + 4 <= n; i += 4) {
@@ -129,7 +137,7 @@ export class KeyIndex {
   private hashOfEncoded (key: string): number {
     if (this.scratch.length < key.length * 3) this.scratch = new Uint8Array(key.length * 3)
     this.scratchLength = utf8Encoder.encodeInto(key, this.scratch).written
-    return hashBytes(this.scratch, 0, this.scratchLength)
+    return hashBytes(this.hashSeed, this.scratch, 0, this.scratchLength)
   }
 
   /** Whether the key in `slot` is `key`, as last hashed by `hashOf`. */
@@ -192,8 +200,8 @@ function finish (hash: number, tail: number): number {
 }
 
 /** The same hash as KeyIndex.hashOf, over UTF-8 bytes. */
-function hashBytes (bytes: Uint8Array, start: number, length: number): number {
-  let hash = length
+function hashBytes (seed: number, bytes: Uint8Array, start: number, length: number): number {
+  let hash = seed ^ length
   let i = 0
   for (; i + 4 <= length; i += 4) {
     const at = start + i
