@@ -10,7 +10,8 @@ import { SlotHeap } from './slot-heap.js'
  * The caller (LocalCache.sweepExpired) tells these apart by looking at the slot's real entry.
  */
 export class ExpiryIndex {
-  private readonly heap = new SlotHeap()
+  /** Entries due at the same time may go in any order, so ties go by slot (no push-order array). */
+  private readonly heap = new SlotHeap(false)
 
   /** A new entry in `slot` (which may still have a node from the slot's previous entry) expires at `expiresAt` (0 = never). */
   add (slot: number, expiresAt: number): void {

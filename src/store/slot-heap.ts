@@ -1,6 +1,7 @@
 /**
  * A binary min-heap of entry slots keyed by a number (an expiry time), with each slot's position tracked so that
- * update and remove are O(log n). Ties go to the slot pushed first, so orders are exact and repeatable.
+ * update and remove are O(log n). Ties go to the slot pushed first, so orders are exact and repeatable; a heap that
+ * needs no such order (`tiesInPushOrder` false) breaks ties by slot number and saves 8 bytes per slot.
  */
 export class SlotHeap {
   private heap = new Int32Array(64)
@@ -8,9 +9,13 @@ export class SlotHeap {
   /** slot -> index in `heap`, or -1 when absent. */
   private position = new Int32Array(64).fill(-1)
   private keys = new Float64Array(64)
-  /** slot -> push order, the tie-break. */
-  private order = new Float64Array(64)
+  /** slot -> push order, the tie-break; empty when ties go by slot number. */
+  private order: Float64Array
   private pushes = 0
+
+  constructor (private readonly tiesInPushOrder = true) {
+    this.order = new Float64Array(tiesInPushOrder ? 64 : 0)
+  }
 
   get size (): number {
     return this.count
@@ -33,7 +38,7 @@ export class SlotHeap {
     this.ensureSlot(slot)
     if (this.count === this.heap.length) this.heap = grow(this.heap, this.heap.length * 2, 0)
     this.keys[slot] = key
-    this.order[slot] = this.pushes++
+    if (this.tiesInPushOrder) this.order[slot] = this.pushes++
     this.heap[this.count] = slot
     this.position[slot] = this.count
     this.count++
@@ -67,7 +72,8 @@ export class SlotHeap {
   private less (a: number, b: number): boolean {
     const ka = this.keys[a]
     const kb = this.keys[b]
-    return ka < kb || (ka === kb && this.order[a] < this.order[b])
+    if (ka !== kb) return ka < kb
+    return this.tiesInPushOrder ? this.order[a] < this.order[b] : a < b
   }
 
   private siftUp (index: number): void {
@@ -107,7 +113,7 @@ export class SlotHeap {
     const size = Math.max(slot + 1, this.position.length * 2)
     this.position = grow(this.position, size, -1)
     this.keys = grow(this.keys, size, 0)
-    this.order = grow(this.order, size, 0)
+    if (this.tiesInPushOrder) this.order = grow(this.order, size, 0)
   }
 }
 
