@@ -1,12 +1,10 @@
 import { type EntryTable, INLINE_KEY_BYTES } from './entry.js'
+import { decodeKey, encodeKey } from './key-bytes.js'
 import { ValueSlabs } from './value-slabs.js'
 
 /** The table doubles once it is fuller than this (linear probing stays short below it). */
 const MAX_LOAD = 0.75
 const INITIAL_BUCKETS = 16
-
-const utf8 = new TextDecoder()
-const utf8Encoder = new TextEncoder()
 
 function randomSeed (): number {
   return crypto.getRandomValues(new Int32Array(1))[0]
@@ -14,8 +12,8 @@ function randomSeed (): number {
 
 /**
  * Key -> slot, with no JS string or Map entry per key: an open-addressing hash table (linear probing) over one
- * Int32Array. Each key's UTF-8 bytes are kept in the slot's EntryTable record when short (INLINE_KEY_BYTES), else in
- * slabs of their own.
+ * Int32Array. Each key's bytes (UTF-8, see key-bytes.ts) are kept in the slot's EntryTable record when short
+ * (INLINE_KEY_BYTES), else in slabs of their own.
  * A bucket is two words, the slot + 1 (0 = empty) and the key's hash, so a probe rejects other keys without touching
  * their bytes; removal shifts the following buckets back (no tombstones). ASCII keys, the common case, are hashed and
  * compared straight from the string.
@@ -97,7 +95,7 @@ export class KeyIndex {
   keyOf (slot: number): string {
     const length = this.entries.keyLength(slot)
     this.locateKey(slot, length)
-    return utf8.decode(this.keyHolder.subarray(this.keyStart, this.keyStart + length))
+    return decodeKey(this.keyHolder, this.keyStart, length)
   }
 
   clear (): void {
@@ -136,7 +134,7 @@ export class KeyIndex {
 
   private hashOfEncoded (key: string): number {
     if (this.scratch.length < key.length * 3) this.scratch = new Uint8Array(key.length * 3)
-    this.scratchLength = utf8Encoder.encodeInto(key, this.scratch).written
+    this.scratchLength = encodeKey(key, this.scratch)
     return hashBytes(this.hashSeed, this.scratch, 0, this.scratchLength)
   }
 

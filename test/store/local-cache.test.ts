@@ -448,4 +448,14 @@ test('the sweep does not count a deleted entry with a ttl as expired', () => {
   assert.is(cache.size, 0)
 })
 
+test('keys of every shape are distinct entries and come back exactly from keys()', () => {
+  const { cache } = setup()
+  const keys = ['k', 'é', '😀', 'a\ud800', 'a\udc00', 'a\ufffd', 'x'.repeat(20), 'x'.repeat(21), 'é'.repeat(11), 'y'.repeat(1024)]
+  keys.forEach((k, i) => cache.put(k, i))
+  keys.forEach((k, i) => assert.is(cache.get(k), i, k))
+  assert.equal([...cache.keys()].sort(), [...keys].sort())
+  keys.forEach((k) => assert.ok(cache.delete(k), k))
+  assert.is(cache.size, 0)
+})
+
 test.run()
