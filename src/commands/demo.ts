@@ -32,7 +32,9 @@ A light background load keeps the charts moving. Ctrl-C (or q in the dashboard) 
       this.log(`\ndata dir: ${cluster.baseDir}\ntry, from another terminal:\n  export DCACHE_NODE=${seed}\n  npx dcache put greeting hello && npx dcache get greeting\n  npx dcache ring && npx dcache node list\n`)
       cache = await connectClient(cluster.nodes.map((n) => n.address))
       if (flags.load) load = startBackgroundLoad(cache)
-      if (flags.dashboard) {
+      const terminal = process.stdout.isTTY === true && process.stdin.isTTY === true
+      if (flags.dashboard && !terminal) this.warn('not a terminal: running without the dashboard')
+      if (flags.dashboard && terminal) {
         const { runDashboard } = await import('../tui/index.js')
         await runDashboard({ source: cache })
       } else {
