@@ -142,10 +142,11 @@ try {
     joinConvergenceMs: summary(joins)
   }
   console.log(`N=${NODES} (${values.preset} preset), ${TRIALS} kill -9 trials, ${JOINS} joins`)
-  console.log('measure                          n     p50 ms   p99 ms   max ms')
+  console.log(`${'measure'.padEnd(36)}${'n'.padStart(3)}  ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)}`)
   for (const [label, s] of [['kill -9 -> dead on every survivor', result.detectionMs], ['kill -9 -> first suspicion', result.firstSuspicionMs],
     ['restart -> alive on every member', result.rejoinMs], ['join -> seen by every member', result.joinConvergenceMs]] as const) {
-    console.log(`${label.padEnd(33)}${String(s.n).padStart(2)}  ${String(s.p50).padStart(8)} ${String(s.p99).padStart(8)} ${String(s.max).padStart(8)}`)
+    if (s.n === 0) continue
+    console.log(`${label.padEnd(36)}${String(s.n).padStart(3)}  ${String(s.p50).padStart(8)} ${String(s.p99).padStart(8)} ${String(s.max).padStart(8)}`)
   }
   console.log(JSON.stringify(result))
 } finally {
