@@ -23,6 +23,7 @@ test('every error class carries a stable code that survives the wire', () => {
     assert.is(back.message, err.message)
   }
   assert.is(dcache.errorFromWire({ code: 'SOMETHING_NEW', message: 'x' }).name, 'RemoteError')
+  for (const code of ['constructor', 'toString', '__proto__']) assert.is(dcache.errorFromWire({ code, message: 'x' }).name, 'RemoteError', code)
 })
 
 test.run()

@@ -1,4 +1,4 @@
-import { CacheError, KeyNotFoundError, NetworkError, NodeUnavailableError, TimeoutError } from '../common/errors.js'
+import { CacheError, KeyNotFoundError, NetworkError, NodeUnavailableError, TimeoutError, errorFromWire } from '../common/errors.js'
 import { REQUEST_TIMEOUT_MS } from '../config/defaults.js'
 import { decodeValue, encodeValue } from '../store/codec.js'
 import { call } from '../node/rpc.js'
@@ -76,6 +76,9 @@ export class DistributedCache {
   /** Deletes the keys; returns how many existed. */
   async delete (...keys: string[]): Promise<number> {
     const results = await this.perOwner<boolean>(keys, (part) => ({ op: 'delete', keys: part }))
+    const failed = results.find((r) => !r.ok)
+    // A count that silently left out unreachable owners would read as "those keys did not exist".
+    if (failed !== undefined && !failed.ok) throw errorFromWire({ code: failed.error.code, message: `delete of ${failed.key} failed: ${failed.error.message}` })
     return results.filter((r) => r.ok && r.value).length
   }
 
@@ -105,11 +108,11 @@ export class DistributedCache {
 
   /** Adds delta atomically (a missing key counts as 0) and returns the new value. */
   async increment (key: string, delta: number | bigint = 1): Promise<number | bigint> {
-    return await this.routed<number | bigint>(key, { op: 'incr', key, delta: Number(delta) })
+    return await this.routed<number | bigint>(key, { op: 'incr', key, delta })
   }
 
   async decrement (key: string, delta: number | bigint = 1): Promise<number | bigint> {
-    return await this.increment(key, -Number(delta))
+    return await this.increment(key, -delta)
   }
 
   /** Stores value and returns the previous one (undefined if there was none). */
@@ -178,19 +181,27 @@ export class DistributedCache {
     return await this.withFallback(this.router.cluster.self, req)
   }
 
+  /**
+   * Sends `req` to `first`; if that member cannot be reached, tries the other live members (which forward), all
+   * within one deadline. Operations that must not run twice (incr, getset, addNode, removeNode) are retried only
+   * after a refusal that proves they did not run: a timeout or a broken stream may come after the owner applied them.
+   */
   private async withFallback<T> (first: NodeId, req: CacheRequest): Promise<T> {
+    const deadline = performance.now() + this.timeoutMs
+    const remaining = (): number => Math.max(1, deadline - performance.now())
+    const retryable = (err: unknown): boolean => NOT_REPEATABLE.has(req.op) ? err instanceof NodeUnavailableError : isUnreachable(err)
     try {
-      return await call<T>(this.connection.transport, first, req, this.timeoutMs)
+      return await call<T>(this.connection.transport, first, req, remaining())
     } catch (err) {
-      if (!isUnreachable(err)) throw err
+      if (!retryable(err)) throw err
       for (const other of this.router.aliveMembers()) {
-        if (other === first) continue
+        if (other === first || performance.now() >= deadline) continue
         try {
-          const result = await call<T>(this.connection.transport, other, req, this.timeoutMs)
+          const result = await call<T>(this.connection.transport, other, req, remaining())
           void this.refreshFrom(other)
           return result
         } catch (retryErr) {
-          if (!isUnreachable(retryErr)) throw retryErr
+          if (!retryable(retryErr)) throw retryErr
         }
       }
       throw err
@@ -235,6 +246,9 @@ export class DistributedCache {
     this.learnedAt = Date.now()
   }
 }
+
+/** Operations whose effect a retry could apply twice. */
+const NOT_REPEATABLE = new Set<CacheRequest['op']>(['incr', 'getset', 'addNode', 'removeNode'])
 
 function isUnreachable (err: unknown): boolean {
   return err instanceof NetworkError || err instanceof NodeUnavailableError || err instanceof TimeoutError

@@ -152,7 +152,8 @@ export function errorToWire (err: unknown): WireError {
 }
 
 export function errorFromWire (wire: WireError): CacheError {
-  const Class = ERROR_CLASSES[wire.code]
+  // Object.hasOwn: the code comes from the network, and 'constructor' or '__proto__' must not find Object's members
+  const Class = Object.hasOwn(ERROR_CLASSES, wire.code) ? ERROR_CLASSES[wire.code] : undefined
   if (Class === undefined) return new RemoteError(wire.code, wire.message)
   const err = new Class()
   err.message = wire.message

@@ -68,6 +68,8 @@ export class Swim {
   private probeIndex = 0
   private seq = 0
   private running = false
+  /** Bumped by every start(), so loop callbacks of an earlier run stop instead of doubling the new run's loops. */
+  private generation = 0
   private leaving = false
   private announced = false
   private probeTimer: TimerId | undefined
@@ -133,6 +135,7 @@ export class Swim {
   async start (): Promise<void> {
     if (this.running) return
     this.running = true
+    this.generation++
     await this.transport.handle(SWIM_PROTOCOL, async (from, data) => await this.handleRequest(from, data))
     this.unsubscribeTopic = this.transport.subscribe(this.topic, (from, data) => { this.handleGossip(from, data) })
     if (!this.announced) {
@@ -499,11 +502,14 @@ export class Swim {
     this.pushPullTimer = undefined
   }
 
+  // Each loop belongs to one start(): a probe still in flight when stop() and start() run again must not schedule
+  // a second chain. A failed round is logged and the loop goes on (background loops never throw).
   private scheduleProbe (delayMs: number): void {
+    const generation = this.generation
     this.probeTimer = this.clock.setTimeout(() => {
       const started = this.clock.now()
-      void this.probe().then(() => {
-        if (!this.running || this.leaving) return
+      void this.probe().catch((err: unknown) => { this.log.error('probe round failed: %s', err) }).then(() => {
+        if (!this.running || this.leaving || generation !== this.generation) return
         // The period stretches with local health; a probe that ran long eats into it.
         const interval = this.awareness.scaleTimeout(this.config.probeIntervalMs)
         this.scheduleProbe(Math.max(0, interval - (this.clock.now() - started)))
@@ -512,9 +518,10 @@ export class Swim {
   }
 
   private schedulePushPull (delayMs: number): void {
+    const generation = this.generation
     this.pushPullTimer = this.clock.setTimeout(() => {
-      void this.pushPull().then(() => {
-        if (!this.running || this.leaving) return
+      void this.pushPull().catch((err: unknown) => { this.log.error('push/pull round failed: %s', err) }).then(() => {
+        if (!this.running || this.leaving || generation !== this.generation) return
         this.schedulePushPull(pushPullScale(this.config.pushPullIntervalMs, this.table.activeCount()))
       })
     }, delayMs)
@@ -525,7 +532,7 @@ export class Swim {
     if (this.gossipTimer !== undefined || !this.running) return
     this.gossipTimer = this.clock.setTimeout(() => {
       this.gossipTimer = undefined
-      void this.gossip()
+      this.gossip().catch((err: unknown) => { this.log.error('gossip round failed: %s', err) })
     }, this.config.gossipIntervalMs)
   }
 }

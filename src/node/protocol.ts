@@ -19,7 +19,7 @@ export type CacheRequest = Routed & (
   | { op: 'clear' }
   | { op: 'mget', keys: string[] }
   | { op: 'mput', entries: Array<[string, Uint8Array]>, ttl?: number }
-  | { op: 'incr', key: string, delta: number }
+  | { op: 'incr', key: string, delta: number | bigint }
   | { op: 'getset', key: string, value: Uint8Array }
   | { op: 'touch', key: string, ttl: number }
   | { op: 'ttl', key: string }

@@ -6,6 +6,8 @@ type FieldCheck = (value: unknown) => boolean
 const isString: FieldCheck = (v) => typeof v === 'string'
 const isBytes: FieldCheck = (v) => v instanceof Uint8Array
 const isNumber: FieldCheck = (v) => typeof v === 'number' && Number.isFinite(v)
+/** A counter step: a number (the engine refuses non-integers with NotAnIntegerError) or a bigint, never coerced. */
+const isDelta: FieldCheck = (v) => typeof v === 'bigint' || isNumber(v)
 const optional = (check: FieldCheck): FieldCheck => (v) => v === undefined || v === null || check(v)
 const isStringList: FieldCheck = (v) => Array.isArray(v) && v.every(isString)
 const isEntryList: FieldCheck = (v) => Array.isArray(v) && v.every((e) => Array.isArray(e) && e.length === 2 && isString(e[0]) && isBytes(e[1]))
@@ -19,7 +21,7 @@ const SHAPES: Record<string, Record<string, FieldCheck>> = {
   clear: {},
   mget: { keys: isStringList },
   mput: { entries: isEntryList, ttl: optional(isNumber) },
-  incr: { key: isString, delta: isNumber },
+  incr: { key: isString, delta: isDelta },
   getset: { key: isString, value: isBytes },
   touch: { key: isString, ttl: isNumber },
   ttl: { key: isString },
@@ -34,7 +36,8 @@ const SHAPES: Record<string, Record<string, FieldCheck>> = {
 export function validateRequest (req: unknown): CacheRequest {
   if (req === null || typeof req !== 'object') throw new ProtocolError('request must be a map with an "op" field')
   const op = (req as { op?: unknown }).op
-  const shape = typeof op === 'string' ? SHAPES[op] : undefined
+  // Object.hasOwn: ops like 'constructor' or 'toString' must not find Object's members
+  const shape = typeof op === 'string' && Object.hasOwn(SHAPES, op) ? SHAPES[op] : undefined
   if (shape === undefined) throw new ProtocolError(`unknown operation "${String(op)}"`)
   for (const [field, check] of Object.entries(shape)) {
     const value = (req as Record<string, unknown>)[field]

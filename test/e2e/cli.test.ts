@@ -130,12 +130,15 @@ test('clear --yes empties the cluster', async () => {
   assert.is(JSON.parse(r.stdout).total.keys, 0)
 })
 
-test('a node stops cleanly on SIGTERM: exit code 0, no signal death', async () => {
+test('a node stops cleanly on SIGTERM: it leaves the cluster, then exits 0', async () => {
   const node = cluster.nodes[2]
   assert.ok(node !== undefined)
   const exit = new Promise<[number | null, string | null]>((resolve) => node.process.once('exit', (code, signal) => { resolve([code, signal]) }))
   await cluster.kill(node, 'SIGTERM')
   assert.equal(await exit, [0, null])
+  const list = await runCli(['node', 'list', '--json', ...at(0)])
+  const members = (JSON.parse(list.stdout) as { members: Array<{ id: string, state: string }> }).members
+  assert.is(members.find((m) => node.address.endsWith(m.id))?.state, 'left', 'the others already know it left')
 })
 
 test.run()

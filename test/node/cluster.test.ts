@@ -116,6 +116,28 @@ test('a non-integer counter is refused with a typed error and left unchanged', a
   assert.is(await client.get('text'), 'hello')
 })
 
+test('bigint counters pass through unchanged, past 2^53', async () => {
+  const client = await cluster.client()
+  const big = 2n ** 60n
+  assert.is(await client.increment('big-counter', big), big)
+  assert.is(await client.decrement('big-counter', 1n), big - 1n)
+})
+
+test('wire strings that name Object members are unknown, not crashes', async () => {
+  const host = await createHost({ listen: [] })
+  const transport = new Libp2pTransport(host)
+  await transport.start()
+  try {
+    const to = await transport.connect(cluster.nodes[1]?.addresses[0] as string)
+    for (const op of ['constructor', 'toString', '__proto__']) {
+      const err = await transport.request(to, RPC_PROTOCOL, encodeValue({ op })).then(() => undefined, (e: unknown) => e as Error)
+      assert.is(err?.name, 'ProtocolError', op)
+    }
+  } finally {
+    await transport.stop()
+  }
+})
+
 test('clear empties every member and stats report every member', async () => {
   const client = await cluster.client()
   await client.putMultiple(Array.from({ length: 20 }, (_, i): [string, number] => [`c:${i}`, i]))

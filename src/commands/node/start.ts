@@ -8,6 +8,7 @@ import { loadConfig, type CacheConfig, type CacheConfigInput } from '../../confi
 export default class NodeStart extends BaseCommand {
   static override description = `Run a cluster member in the foreground until SIGINT or SIGTERM.
 Prints "listening on <multiaddr>" once ready and writes its addresses to <data-dir>/node.addr, which the other commands read by default.
+On SIGINT or SIGTERM it announces that it leaves (the others drop it from their rings at once), then stops.
 Settings come from flags, then DCACHE_* environment variables, then --config FILE (YAML or JSON), then defaults.`
 
   static override examples = [
@@ -44,11 +45,13 @@ Settings come from flags, then DCACHE_* environment variables, then --config FIL
     const { createNode } = await import('../../node/index.js')
     const { promise: stopped, resolve: markStopped } = Promise.withResolvers<void>()
     let stopping = false
+    // A stop announces `left` first, so the others drop this node from their rings at once instead of waiting
+    // for failure detection; a second Ctrl-C meets Node's default handler and ends the process at once.
     const shutdown = (why: string): void => {
       if (stopping) return
       stopping = true
-      this.log(`stopping (${why})`)
-      running.stop().then(markStopped, markStopped)
+      this.log(`stopping (${why}): leaving the cluster`)
+      running.node.leave().catch(() => {}).finally(() => { running.stop().then(markStopped, markStopped) })
     }
     const running = await createNode(config, { swarmKey, onRemoved: () => { shutdown('removed from the cluster') } })
     process.once('SIGINT', shutdown)

@@ -183,8 +183,24 @@ export class Libp2pTransport implements Transport {
     return this.host.getMultiaddrs().map((addr) => addr.toString())
   }
 
+  /** Never throws: ids and addresses come from other members, and a bad one is logged and skipped. */
   addAddresses (id: NodeId, addrs: string[]): void {
-    const update = this.host.peerStore.merge(peerIdFromString(id), { multiaddrs: addrs.map((a) => multiaddr(a)) })
+    let peer: ReturnType<typeof peerIdFromString>
+    try {
+      peer = peerIdFromString(id)
+    } catch (err) {
+      log.error('ignoring addresses of an invalid peer id %s: %e', id, err)
+      return
+    }
+    const valid = addrs.flatMap((a) => {
+      try {
+        return [multiaddr(a)]
+      } catch {
+        log.error('ignoring an invalid address of %s: %s', id, a)
+        return []
+      }
+    })
+    const update = this.host.peerStore.merge(peer, { multiaddrs: valid })
       .then(() => {}, (err: unknown) => { log.error('could not store addresses of %s: %e', id, err) })
       .finally(() => { if (this.addressUpdates.get(id) === update) this.addressUpdates.delete(id) })
     this.addressUpdates.set(id, update)

@@ -7,6 +7,9 @@ import type { TransportStats } from './transport-stats.js'
 import type { WriteTurn } from './write-turn.js'
 
 /** Serves one inbound request: the handler's response, or a thrown error that goes back to the caller. */
+/** How long a graceful close may wait for the peer before the stream is reset. */
+const CLOSE_TIMEOUT_MS = 1000
+
 export type ServeRequest = (from: NodeId, op: string, data: Uint8Array) => Promise<Uint8Array>
 
 export interface RpcChannelInit {
@@ -101,10 +104,14 @@ export class RpcChannel {
     })
   }
 
-  /** Half-closes our side gracefully; pending requests fail with NetworkError. */
+  /**
+   * Half-closes our side gracefully; pending requests fail with NetworkError. A peer that stopped reading would
+   * keep a graceful close waiting forever, so after CLOSE_TIMEOUT_MS the stream is reset instead.
+   */
   async close (): Promise<void> {
     this.onClosed(new NetworkError(`stream to ${this.remote} closed locally`))
-    await this.stream.close().catch((err: unknown) => { this.stream.abort(err instanceof Error ? err : new Error(String(err))) })
+    await this.stream.close({ signal: AbortSignal.timeout(CLOSE_TIMEOUT_MS) })
+      .catch((err: unknown) => { this.stream.abort(err instanceof Error ? err : new Error(String(err))) })
   }
 
   private onData (data: StreamMessageEvent['data']): void {
