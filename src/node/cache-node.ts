@@ -1,10 +1,11 @@
 import { ConfigurationError, NodeUnavailableError, errorToWire } from '../common/errors.js'
+import { MAX_VIRTUAL_NODES } from '../config/defaults.js'
 import { decodeValue, encodeValue } from '../store/codec.js'
 import { LocalCache } from '../store/index.js'
 import { HashRing } from '../ring/index.js'
 import { HealthMonitor, Swim } from '../membership/index.js'
 import { call } from './rpc.js'
-import { RPC_PROTOCOL } from './protocol.js'
+import { CACHE_PROTOCOL } from './protocol.js'
 import { NodeStatsRecorder, type NodeStats } from './stats.js'
 import { EventLog } from './event-log.js'
 import { validateRequest } from './validate-request.js'
@@ -12,7 +13,7 @@ import type { Clock } from '../common/clock.js'
 import type { Random } from '../common/random.js'
 import type { CacheConfig } from '../config/index.js'
 import type { NodeId, Transport } from '../net/transport.js'
-import type { MemberEvent, MembershipEvents } from '../membership/index.js'
+import type { Member, MemberEvent, MembershipEvents } from '../membership/index.js'
 import type { CacheRequest, ClusterInfo, KeyResult, MemberView, TtlResult } from './protocol.js'
 
 export interface CacheNodeComponents {
@@ -22,6 +23,9 @@ export interface CacheNodeComponents {
   /** Called after a graceful `removeNode` of this node has announced `left` (the process exits then). */
   onRemoved?: () => void
 }
+
+/** Keys examined per turn of the event loop when dropping keys that moved to other members. */
+const PURGE_CHUNK_KEYS = 5000
 
 const RING_EVENTS: Array<keyof MembershipEvents> = ['member:join', 'member:alive', 'member:suspect', 'member:dead', 'member:left', 'member:update']
 
@@ -40,6 +44,8 @@ export class CacheNode {
   private readonly unsubscribers: Array<() => void> = []
   private started = false
   private leaving = false
+  /** The running pass of dropForeignKeys, if any; `again` asks for one more pass after a further ring change. */
+  private purge: { keys: IterableIterator<string>, dropped: number, again: boolean } | undefined
 
   constructor (private readonly components: CacheNodeComponents, readonly config: Readonly<CacheConfig>) {
     this.transport = components.transport
@@ -79,7 +85,7 @@ export class CacheNode {
       this.unsubscribers.push(this.membership.on(event, (e) => { this.onMemberEvent(event, e as MemberEvent) }))
     }
     // `?? null`: msgpack values cannot be undefined at the top level, and some operations return nothing
-    await this.transport.handle(RPC_PROTOCOL, async (from, data) => encodeValue(await this.serve(from, validateRequest(decodeValue(data))) ?? null))
+    await this.transport.handle(CACHE_PROTOCOL, async (from, data) => encodeValue(await this.serve(from, validateRequest(decodeValue(data))) ?? null))
     this.engine.start()
     await this.membership.start()
   }
@@ -110,10 +116,11 @@ export class CacheNode {
   async stop (): Promise<void> {
     if (!this.started) return
     this.started = false
+    this.purge = undefined
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe()
     await this.membership.stop()
     this.health.close()
-    await this.transport.unhandle(RPC_PROTOCOL)
+    await this.transport.unhandle(CACHE_PROTOCOL)
     this.engine.stop()
   }
 
@@ -216,8 +223,12 @@ export class CacheNode {
     const removed = this.engine.size
     this.engine.clear()
     if (localOnly) return removed
-    const others = await Promise.all(this.otherAliveMembers().map(async (id) => await call<number>(this.transport, id, { op: 'clear', local: true }, this.config.requestTimeout)))
-    return others.reduce((a, b) => a + b, removed)
+    const members = this.otherAliveMembers()
+    const results = await Promise.allSettled(members.map(async (id) => await call<number>(this.transport, id, { op: 'clear', local: true }, this.config.requestTimeout)))
+    const total = results.reduce((sum, r) => sum + (r.status === 'fulfilled' ? r.value : 0), removed)
+    const failed = members.filter((_, i) => results[i]?.status === 'rejected')
+    if (failed.length > 0) throw new NodeUnavailableError(`cleared ${total} keys, but ${failed.length} member(s) did not answer: ${failed.join(', ')}`)
+    return total
   }
 
   private localStats (): NodeStats {
@@ -260,6 +271,7 @@ export class CacheNode {
   private async removeNode (id: NodeId, from: NodeId): Promise<void> {
     const member = this.membership.get(id)
     if (member === undefined) throw new ConfigurationError(`no member with id ${id}`, 'id')
+    if (member.state === 'dead' || member.state === 'left') throw new ConfigurationError(`${member.name} (${id}) is already ${member.state}`, 'id')
     if (this.membership.aliveMembers().length <= 1) throw new ConfigurationError(`${id} is the last member of the cluster; stop it instead`, 'id')
     if (id !== this.id) {
       await call<void>(this.transport, id, { op: 'removeNode', id }, this.config.requestTimeout)
@@ -279,14 +291,52 @@ export class CacheNode {
   private onMemberEvent (event: keyof MembershipEvents, e: MemberEvent): void {
     const m = e.member
     if (m.id === this.id) return
+    const vnodes = this.vnodesOf(m)
     if (event === 'member:join' || (event === 'member:alive' && !this.ring.hasNode(m.id))) {
-      this.transport.addAddresses(m.id, m.addresses)
-      this.ring.addNode(m.id, Number(m.meta?.vnodes ?? this.config.virtualNodes))
+      this.ring.addNode(m.id, vnodes)
+      this.dropForeignKeys()
     } else if (event === 'member:dead' || event === 'member:left') {
       this.ring.removeNode(m.id)
-    } else if (event === 'member:update') {
-      this.transport.addAddresses(m.id, m.addresses)
+    } else if (event === 'member:update' && this.ring.hasNode(m.id) && this.ring.tokens(m.id).length !== vnodes) {
+      this.ring.removeNode(m.id)
+      this.ring.addNode(m.id, vnodes)
+      this.dropForeignKeys()
     }
     this.events.fromMember(event, e)
+  }
+
+  /** A member's advertised vnode count; it comes from the network, so anything outside 1..MAX_VIRTUAL_NODES is ignored. */
+  private vnodesOf (m: Member): number {
+    const vnodes = Number(m.meta.vnodes)
+    return Number.isInteger(vnodes) && vnodes >= 1 && vnodes <= MAX_VIRTUAL_NODES ? vnodes : this.config.virtualNodes
+  }
+
+  /**
+   * Drops the keys this node no longer owns after the ring gained a member. With one owner per key and no hand-off
+   * yet, a stale copy would come back to life if ownership returned here (a join, then a leave): a miss is better.
+   * Works in chunks so a large cache never stalls the event loop (SWIM probes must still be answered in time).
+   */
+  private dropForeignKeys (): void {
+    if (this.purge !== undefined) {
+      this.purge.again = true
+      return
+    }
+    const purge = { keys: this.engine.keys(), dropped: 0, again: false }
+    this.purge = purge
+    const step = (): void => {
+      if (!this.started) return
+      for (let n = 0; n < PURGE_CHUNK_KEYS; n++) {
+        const next = purge.keys.next()
+        if (next.done === true) {
+          this.purge = undefined
+          if (purge.dropped > 0) this.events.record('ring:change', `dropped ${purge.dropped} keys now owned by other members (no hand-off yet)`)
+          if (purge.again) this.dropForeignKeys()
+          return
+        }
+        if (this.ring.owner(next.value) !== this.id && this.engine.delete(next.value)) purge.dropped++
+      }
+      this.components.clock.setTimeout(step, 0)
+    }
+    step()
   }
 }

@@ -6,7 +6,11 @@
 import type { NodeId } from '../net/transport.js'
 import type { RingSnapshot } from '../ring/index.js'
 
-export const RPC_PROTOCOL = '/dcache/rpc/1.0.0'
+/**
+ * The Transport protocol of cache operations. On libp2p it travels as the `op` of frames on the one
+ * `/dcache/rpc/1.0.0` stream per peer, next to SWIM's `/dcache/swim/1.0.0`.
+ */
+export const CACHE_PROTOCOL = '/dcache/cache/1.0.0'
 
 /** Set on a request that must be served by the receiving node itself (already routed, or a fan-out leg). */
 interface Routed { local?: boolean }

@@ -2,7 +2,7 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { call } from '../../src/node/rpc.js'
-import { RPC_PROTOCOL } from '../../src/node/protocol.js'
+import { CACHE_PROTOCOL } from '../../src/node/protocol.js'
 import { decodeValue, encodeValue } from '../../src/store/codec.js'
 import { createHost, Libp2pTransport } from '../../src/net/libp2p/index.js'
 import { startRealCluster, ringsConverged, waitForMembership, type RealCluster } from '../support/real-cluster.js'
@@ -77,7 +77,7 @@ test('unknown operations, malformed bodies and missing fields get typed errors a
     const to = await transport.connect(member.addresses[0] as string)
     const rejection = async (data: Uint8Array): Promise<string> => {
       try {
-        await transport.request(to, RPC_PROTOCOL, data)
+        await transport.request(to, CACHE_PROTOCOL, data)
       } catch (err) {
         return (err as Error).name
       }
@@ -130,7 +130,7 @@ test('wire strings that name Object members are unknown, not crashes', async () 
   try {
     const to = await transport.connect(cluster.nodes[1]?.addresses[0] as string)
     for (const op of ['constructor', 'toString', '__proto__']) {
-      const err = await transport.request(to, RPC_PROTOCOL, encodeValue({ op })).then(() => undefined, (e: unknown) => e as Error)
+      const err = await transport.request(to, CACHE_PROTOCOL, encodeValue({ op })).then(() => undefined, (e: unknown) => e as Error)
       assert.is(err?.name, 'ProtocolError', op)
     }
   } finally {
