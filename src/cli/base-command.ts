@@ -7,12 +7,16 @@ import { EXIT, exitCodeFor } from './exit-codes.js'
 import { readSwarmKeyFile } from './swarm-key-file.js'
 import type { DistributedCache } from '../client/distributed-cache.js'
 
-/** Every dcache command: turns a CacheError into its exit code and a one-line message. */
+/**
+ * Every dcache command: turns a CacheError into its exit code and a one-line message, and any other unexpected
+ * error into exit code 4 (oclif's default of 1 would read as "key not found" to a script).
+ */
 export abstract class BaseCommand extends Command {
-  protected override async catch (err: Error & { exitCode?: number }): Promise<unknown> {
+  protected override async catch (err: Error & { exitCode?: number, oclif?: { exit?: number } }): Promise<unknown> {
     if (err instanceof CacheError) {
       return await super.catch(new Errors.CLIError(err.message, { exit: exitCodeFor(err), code: err.code }))
     }
+    if (err.oclif?.exit === undefined) return await super.catch(new Errors.CLIError(err.message, { exit: EXIT.FAILED }))
     return await super.catch(err)
   }
 }

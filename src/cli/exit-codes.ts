@@ -8,7 +8,9 @@ export const EXIT = {
   /** Bad usage or bad input (unknown flag, invalid key, value too large, not an integer, bad config). */
   USAGE: 2,
   /** The cluster could not serve the request (unreachable, timeout, quorum, protocol). */
-  CLUSTER: 3
+  CLUSTER: 3,
+  /** Anything else went wrong locally (the listen port is taken, a file cannot be written, ...). */
+  FAILED: 4
 } as const
 
 const USAGE_CODES = new Set(['INVALID_KEY', 'VALUE_TOO_LARGE', 'NOT_INTEGER', 'SERIALIZATION', 'CONFIG'])

@@ -91,6 +91,13 @@ test('usage errors exit 2 and an unreachable node exits 3', async () => {
   assert.match(dead.stderr, /cannot reach/)
 })
 
+test('a node that cannot listen says where and why, and exits 3', async () => {
+  const taken = (cluster.nodes[0]?.address as string).replace(/\/p2p\/.*$/, '')
+  const r = await runCli(['node', 'start', '--listen', taken, '--data-dir', `${cluster.baseDir}/clash`])
+  assert.is(r.code, 3)
+  assert.match(r.stderr, new RegExp(`cannot listen on ${taken}: listen EADDRINUSE`))
+})
+
 test('batch runs one command per line over one connection and prints results in order', async () => {
   const input = 'SET b:1 one\nINCR b:n\nINCRBY b:n 4\nGET b:1\n# a comment\n\nGET b:none\nINCR b:1\nMGET b:1 b:n\n'
   const r = await runCli(['batch', ...at(2)], { input })

@@ -9,6 +9,7 @@ import { preSharedKey } from '@libp2p/pnet'
 import { tcp } from '@libp2p/tcp'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
+import { NetworkError } from '../../common/errors.js'
 import { LISTEN_ADDRESS } from '../../config/defaults.js'
 
 const log = logger('dcache:net:host')
@@ -86,8 +87,21 @@ export async function createHost (init: HostInit = {}): Promise<DcacheHost> {
       host.dial(peer).catch((err: unknown) => { log('dial to discovered peer %p failed: %e', peer, err) })
     })
   }
-  await host.start()
+  try {
+    await host.start()
+  } catch (err) {
+    await host.stop().catch(() => {})
+    throw new NetworkError(listenFailure(err))
+  }
   return host
+}
+
+/** libp2p reports a failed listen with a paragraph and stack traces; an operator needs the address and the reason. */
+function listenFailure (err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err)
+  const detail = /(\/ip[46]\/\S+): Error: ([^\n]+)/.exec(message)
+  if (detail !== null) return `cannot listen on ${detail[1]}: ${detail[2]?.trim()}`
+  return `cannot start the libp2p host: ${message.split('\n')[0]}`
 }
 
 function withoutPeerId (addr: Multiaddr): string {
