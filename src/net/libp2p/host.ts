@@ -90,7 +90,7 @@ export async function createHost (init: HostInit = {}): Promise<DcacheHost> {
   try {
     await host.start()
   } catch (err) {
-    await host.stop().catch(() => {})
+    await Promise.resolve(host.stop()).catch(() => {})
     throw new NetworkError(listenFailure(err))
   }
   return host
