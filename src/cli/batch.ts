@@ -5,7 +5,7 @@ import type { DistributedCache } from '../client/distributed-cache.js'
 /** One line's outcome, in input order. */
 export type BatchResult = { line: number, ok: true, result: unknown } | { line: number, ok: false, error: { code: string, message: string } }
 
-/** Most lines in flight at once: enough to fill the pipeline, bounded so a huge input cannot flood memory. */
+/** Most lines in flight at once: enough to fill the pipeline, bounded so a fast producer cannot flood memory. */
 const MAX_IN_FLIGHT = 512
 
 const USAGE: Record<string, string> = {
@@ -68,33 +68,42 @@ export async function runBatchLine (cache: DistributedCache, words: string[]): P
 }
 
 /**
- * Runs every non-empty, non-# line with up to MAX_IN_FLIGHT in flight, and hands results to `emit` in input order
- * as soon as each one's predecessors are done.
+ * Runs every non-empty, non-# line as it arrives (stdin may be a pipe that never ends), with up to MAX_IN_FLIGHT
+ * in flight, and hands results to `emit` in input order as soon as each one's predecessors are done. Memory stays
+ * bounded: a result is kept only until it is emitted.
  */
-export async function runBatch (cache: DistributedCache, lines: string[], emit: (r: BatchResult) => void): Promise<{ ok: number, failed: number }> {
-  const work = lines.map((text, i) => ({ line: i + 1, text: text.trim() })).filter((l) => l.text !== '' && !l.text.startsWith('#'))
-  const results = new Array<BatchResult | undefined>(work.length)
-  let next = 0
-  let emitted = 0
-  let failed = 0
+export async function runBatch (cache: DistributedCache, lines: AsyncIterable<string> | Iterable<string>, emit: (r: BatchResult) => void): Promise<{ ok: number, failed: number }> {
+  const counts = { ok: 0, failed: 0 }
+  const queue: Array<{ result?: BatchResult, done: Promise<void> }> = []
   const flush = (): void => {
-    while (emitted < work.length && results[emitted] !== undefined) emit(results[emitted++] as BatchResult)
-  }
-  const worker = async (): Promise<void> => {
-    while (next < work.length) {
-      const i = next++
-      const { line, text } = work[i] as { line: number, text: string }
-      try {
-        results[i] = { line, ok: true, result: await runBatchLine(cache, tokenize(text)) }
-      } catch (err) {
-        failed++
-        results[i] = { line, ok: false, error: { code: err instanceof CacheError ? err.code : 'ERR', message: (err as Error).message } }
-      }
-      flush()
+    while (queue[0]?.result !== undefined) {
+      const result = (queue.shift() as { result: BatchResult }).result
+      if (result.ok) counts.ok++
+      else counts.failed++
+      emit(result)
     }
   }
-  await Promise.all(Array.from({ length: Math.min(MAX_IN_FLIGHT, work.length) }, worker))
-  return { ok: work.length - failed, failed }
+  let line = 0
+  for await (const raw of lines) {
+    line++
+    const text = raw.trim()
+    if (text === '' || text.startsWith('#')) continue
+    const entry: { result?: BatchResult, done: Promise<void> } = { done: Promise.resolve() }
+    entry.done = runLine(cache, line, text).then((result) => { entry.result = result; flush() })
+    queue.push(entry)
+    if (queue.length >= MAX_IN_FLIGHT) await queue[0]?.done
+  }
+  await Promise.all(queue.map(async (entry) => { await entry.done }))
+  return counts
+}
+
+/** One line's outcome; never rejects. */
+async function runLine (cache: DistributedCache, line: number, text: string): Promise<BatchResult> {
+  try {
+    return { line, ok: true, result: await runBatchLine(cache, tokenize(text)) }
+  } catch (err) {
+    return { line, ok: false, error: { code: err instanceof CacheError ? err.code : 'ERR', message: (err as Error).message } }
+  }
 }
 
 /** A result as redis-cli prints it in pipe mode, more or less: values raw, nil, errors prefixed. */

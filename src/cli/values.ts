@@ -1,14 +1,9 @@
-import { buffer, text } from 'node:stream/consumers'
+import { buffer } from 'node:stream/consumers'
 
 /** A CLI value argument: `-` reads stdin as raw bytes (binary safe); anything else is stored as a string. */
 export async function readValueArg (arg: string, stdin: NodeJS.ReadableStream = process.stdin): Promise<string | Uint8Array> {
   if (arg !== '-') return arg
   return new Uint8Array(await buffer(stdin))
-}
-
-/** Reads stdin as text (for `dcache batch`). */
-export async function readStdinText (stdin: NodeJS.ReadableStream = process.stdin): Promise<string> {
-  return await text(stdin)
 }
 
 /** A value as a person reads it: strings as they are, bytes raw, everything else as JSON. */

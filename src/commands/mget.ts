@@ -1,9 +1,10 @@
 import { Args } from '@oclif/core'
 import { ClientCommand } from '../cli/base-command.js'
+import { EXIT } from '../cli/exit-codes.js'
 import { formatValue, jsonValue, toJsonText } from '../cli/values.js'
 
 export default class Mget extends ClientCommand {
-  static override description = 'Get several keys at once (split by owner and fetched in parallel); prints one line per key'
+  static override description = 'Get several keys at once (split by owner and fetched in parallel); prints one line per key (exit code 3 if any key\'s owner could not be reached)'
   static override examples = ['<%= config.bin %> mget a b c', '<%= config.bin %> mget a b --json']
   static override strict = false
   static override args = { key: Args.string({ description: 'keys to read', required: true }) }
@@ -22,6 +23,7 @@ export default class Mget extends ClientCommand {
         this.log(`${r.key}\t${shown instanceof Uint8Array ? toJsonText(rows[i]?.value) : shown}`)
       }
     }
+    if (results.some((r) => !r.ok)) process.exitCode = EXIT.CLUSTER
     return { results: rows }
   }
 }

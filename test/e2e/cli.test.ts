@@ -3,7 +3,9 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { LocalCluster } from '../../src/cli/local-cluster.js'
+import { spawn } from 'node:child_process'
+import { createInterface } from 'node:readline'
+import { DCACHE_BIN, LocalCluster } from '../../src/cli/local-cluster.js'
 import { runCli } from '../support/cli.js'
 
 let cluster: LocalCluster
@@ -105,6 +107,21 @@ test('batch runs one command per line over one connection and prints results in 
   assert.is(r.code, 3)
   const json = await runCli(['batch', '--json', ...at(0)], { input: 'GET b:1\n' })
   assert.equal(JSON.parse(json.stdout), { line: 1, ok: true, result: 'one' })
+})
+
+test('batch answers each line as it arrives, while stdin stays open', async () => {
+  const child = spawn(process.execPath, [DCACHE_BIN, 'batch', ...at(1)], { stdio: ['pipe', 'pipe', 'pipe'] })
+  try {
+    const replies = createInterface({ input: child.stdout })[Symbol.asyncIterator]()
+    child.stdin.write('SET stream:1 first\n')
+    assert.is((await replies.next()).value, 'OK')
+    child.stdin.write('GET stream:1\n')
+    assert.is((await replies.next()).value, 'first', 'the second answer comes before stdin ends')
+    child.stdin.end()
+    assert.is(await new Promise((resolve) => child.once('exit', resolve)), 0)
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL')
+  }
 })
 
 test('ring shows every member, balance and a key\'s preference list', async () => {
