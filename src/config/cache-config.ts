@@ -14,7 +14,7 @@ export interface CacheConfig {
   virtualNodes: number
   /** Seconds an entry lives when no TTL is given; 0 = no expiry. @default 3600 */
   defaultTtl: number
-  /** Seconds between statistics refreshes. @default 30 */
+  /** Seconds between statistics refreshes (the design card's field; accepted and validated, not used by anything yet). @default 30 */
   healthCheckInterval: number
   /** Longest key in UTF-8 bytes. @default 1024 */
   maxKeyBytes: number

@@ -84,12 +84,6 @@ export class ValueSlabs {
     this.ownBuffers.clear()
   }
 
-  /** Bytes held by slabs (live chunks, free chunks and unused tails) and own buffers. */
-  get reservedBytes (): number {
-    let own = 0
-    for (const buffer of this.ownBuffers.values()) own += buffer.byteLength
-    return this.slabs.length * SLAB_BYTES + own
-  }
 
   private write (location: number, bytes: Uint8Array): void {
     this.slabs[Math.floor(location / UNITS_PER_SLAB)].set(bytes, offsetInSlab(location))

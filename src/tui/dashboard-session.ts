@@ -50,19 +50,21 @@ export function startDashboard (options: DashboardOptions): DashboardSession {
     warnings: false
   })
   const model = new DashboardModel()
-  const { promise: closed, resolve } = Promise.withResolvers<void>()
+  const { promise: closed, resolve, reject } = Promise.withResolvers<void>()
   let timer: TimerId | undefined
   let inFlight: Promise<void> | undefined
   let stopped = false
 
-  const close = (): void => {
+  /** Restores the terminal; with an error, `closed` rejects with it so the command can report it. */
+  const close = (err?: unknown): void => {
     if (stopped) return
     stopped = true
     if (timer !== undefined) clock.clearTimeout(timer)
     screen.destroy()
-    resolve()
+    if (err === undefined) resolve()
+    else reject(err)
   }
-  const view = new DashboardView({ screen, model, lookup: async (key) => await source.get(key), now: () => clock.now(), onQuit: close })
+  const view = new DashboardView({ screen, model, lookup: async (key) => await source.get(key), now: () => clock.now(), onQuit: () => { close() } })
 
   const pollOnce = async (): Promise<void> => {
     const contactBefore = source.contactNode
@@ -86,10 +88,11 @@ export function startDashboard (options: DashboardOptions): DashboardSession {
     inFlight ??= pollOnce().finally(() => { inFlight = undefined })
     await inFlight
   }
+  // Cluster failures are banners (pollOnce settles them); anything else is a bug: restore the terminal and report it.
   const loop = (): void => {
-    void poll().finally(() => {
+    poll().then(() => {
       if (!stopped) timer = clock.setTimeout(loop, refreshMs)
-    })
+    }, close)
   }
 
   view.render()

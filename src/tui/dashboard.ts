@@ -328,7 +328,8 @@ export function columnWidths (width: number): number[] {
 function memberCells (row: MemberRow): string[] {
   const dash = (v: number | undefined, f: (n: number) => string): string => v === undefined ? '-' : f(v)
   return [
-    `${row.name}${row.isContact ? '*' : ''}`,
+    // names come from other members: no control characters into the terminal
+    `${row.name.replace(/\p{Cc}/gu, '?')}${row.isContact ? '*' : ''}`,
     row.shortId,
     colorState(row.state, true),
     String(row.incarnation),
