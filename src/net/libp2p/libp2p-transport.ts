@@ -3,7 +3,7 @@ import type { Message } from '@libp2p/gossipsub'
 import { logger } from '@libp2p/logger'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
-import { NetworkError, ProtocolError } from '../../common/errors.js'
+import { NetworkError, ProtocolError, TimeoutError } from '../../common/errors.js'
 import { REQUEST_TIMEOUT_MS } from '../../config/defaults.js'
 import { errorFromAbortSignal } from '../abort.js'
 import { MAX_FRAME_BYTES, RPC_STREAM_PROTOCOL } from '../constants.js'
@@ -107,7 +107,10 @@ export class Libp2pTransport implements Transport {
   private async requestAfterDial (to: NodeId, protocol: string, data: Uint8Array, deadlineMs: number, signal?: AbortSignal): Promise<Uint8Array> {
     const startedAt = performance.now()
     const channel = await this.channelTo(to, signal)
-    return await channel.request(protocol, data, Math.max(0, deadlineMs - (performance.now() - startedAt)), signal)
+    const left = deadlineMs - (performance.now() - startedAt)
+    // A dial that used up the deadline must not send: the remote would act on a request its caller gave up on.
+    if (left <= 0) throw new TimeoutError(`request to ${to} timed out while dialling (${deadlineMs} ms)`)
+    return await channel.request(protocol, data, left, signal)
   }
 
   async handle (protocol: string, fn: RequestHandler): Promise<void> {
