@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process'
 import { readdirSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 
-const FILE_TIMEOUT_MS = Number(process.env.DCACHE_TEST_FILE_TIMEOUT_MS ?? 180_000)
+const FILE_TIMEOUT_MS = Number(process.env.DCACHE_TEST_FILE_TIMEOUT_MS ?? 120_000)
 const patterns = process.argv.slice(2)
 
 function findTests (dir) {
