@@ -77,6 +77,15 @@ export class CacheNode {
     return this.transport.self
   }
 
+  /**
+   * Deadline of a request this node sends on behalf of a caller (a forward, a fan-out leg): half the request
+   * deadline, so that a silent member costs the caller an error from this node, not a timeout of its own (which
+   * the caller would take as this node being unreachable).
+   */
+  private get legTimeoutMs (): number {
+    return Math.max(1, Math.floor(this.config.requestTimeout / 2))
+  }
+
   async start (): Promise<void> {
     if (this.started) return
     this.started = true
@@ -173,7 +182,7 @@ export class CacheNode {
     const owner = this.ring.owner(key)
     if (req.local === true || owner === undefined || owner === this.id) return local()
     this.stats.forwarded++
-    return await call<T>(this.transport, owner, { ...req, local: true }, this.config.requestTimeout)
+    return await call<T>(this.transport, owner, { ...req, local: true }, this.legTimeoutMs)
   }
 
   /** Serves its own keys locally, forwards the rest grouped by owner, and returns per-key results in order. */
@@ -197,7 +206,7 @@ export class CacheNode {
     await Promise.all([...remote].map(async ([owner, indexes]) => {
       this.stats.forwarded++
       try {
-        const part = await call<Array<KeyResult<T>>>(this.transport, owner, makeRequest(indexes.map((i) => keys[i] as string)), this.config.requestTimeout)
+        const part = await call<Array<KeyResult<T>>>(this.transport, owner, makeRequest(indexes.map((i) => keys[i] as string)), this.legTimeoutMs)
         indexes.forEach((i, j) => { results[i] = part[j] as KeyResult<T> })
       } catch (err) {
         indexes.forEach((i) => { results[i] = { key: keys[i] as string, ok: false, error: errorToWire(err) } })
@@ -224,7 +233,7 @@ export class CacheNode {
     this.engine.clear()
     if (localOnly) return removed
     const members = this.otherAliveMembers()
-    const results = await Promise.allSettled(members.map(async (id) => await call<number>(this.transport, id, { op: 'clear', local: true }, this.config.requestTimeout)))
+    const results = await Promise.allSettled(members.map(async (id) => await call<number>(this.transport, id, { op: 'clear', local: true }, this.legTimeoutMs)))
     const total = results.reduce((sum, r) => sum + (r.status === 'fulfilled' ? r.value : 0), removed)
     const failed = members.filter((_, i) => results[i]?.status === 'rejected')
     if (failed.length > 0) throw new NodeUnavailableError(`cleared ${total} keys, but ${failed.length} member(s) did not answer: ${failed.join(', ')}`)
@@ -237,7 +246,7 @@ export class CacheNode {
 
   /** Every live member's statistics; a member that does not answer is left out rather than failing the call. */
   private async clusterStats (): Promise<NodeStats[]> {
-    const others = await Promise.allSettled(this.otherAliveMembers().map(async (id) => await call<NodeStats>(this.transport, id, { op: 'stats', local: true }, this.config.requestTimeout)))
+    const others = await Promise.allSettled(this.otherAliveMembers().map(async (id) => await call<NodeStats>(this.transport, id, { op: 'stats', local: true }, this.legTimeoutMs)))
     return [this.localStats(), ...others.flatMap((r) => r.status === 'fulfilled' ? [r.value] : [])]
   }
 
@@ -274,7 +283,7 @@ export class CacheNode {
     if (member.state === 'dead' || member.state === 'left') throw new ConfigurationError(`${member.name} (${id}) is already ${member.state}`, 'id')
     if (this.membership.aliveMembers().length <= 1) throw new ConfigurationError(`${id} is the last member of the cluster; stop it instead`, 'id')
     if (id !== this.id) {
-      await call<void>(this.transport, id, { op: 'removeNode', id }, this.config.requestTimeout)
+      await call<void>(this.transport, id, { op: 'removeNode', id }, this.legTimeoutMs)
       return
     }
     this.events.record('left', `removal requested by ${from}`)
