@@ -16,18 +16,30 @@ function findTests (dir) {
   })
 }
 
+let running // the test process now running, so an interrupted run can end it with its children
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    if (running?.exitCode === null) process.kill(-running.pid, 'SIGKILL')
+    process.exit(130)
+  })
+}
+
 function runFile (file) {
   return new Promise((resolve) => {
+    // detached: its own process group, so a hung file is killed together with the nodes it started
     const child = spawn(process.execPath, ['--import', 'tsx', file], {
+      detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NODE_DISABLE_COLORS: '1', FORCE_COLOR: '0' }
     })
+    running = child
     let out = ''
     child.stdout.on('data', (d) => { out += d; process.stdout.write(d) })
     child.stderr.on('data', (d) => { process.stderr.write(d) })
     const timer = setTimeout(() => {
-      process.stderr.write(`\n${file}: timed out after ${FILE_TIMEOUT_MS} ms, killing it\n`)
-      child.kill('SIGKILL')
+      process.stderr.write(`\n${file}: timed out after ${FILE_TIMEOUT_MS} ms, killing it and its children\n`)
+      process.kill(-child.pid, 'SIGKILL')
     }, FILE_TIMEOUT_MS)
     child.on('close', (code) => {
       clearTimeout(timer)
