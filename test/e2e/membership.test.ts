@@ -31,17 +31,20 @@ async function waitForView (client: DistributedCache, check: (info: ClusterInfo)
 function followEvents (node: LocalNode, timeoutMs = 30_000): { until: (wanted: (e: NodeEvent) => boolean) => Promise<NodeEvent[]> } {
   const child = spawn(process.execPath, [DCACHE_BIN, 'events', '--follow', '--json', '--node', node.address], { stdio: ['ignore', 'pipe', 'pipe'] })
   const seen: NodeEvent[] = []
-  const lines = createInterface({ input: child.stdout })
+  let stderr = ''
+  child.stderr.on('data', (d) => { stderr += String(d) })
+  // The iterator is taken at once: readline drops lines emitted before an async iterator is attached.
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]()
   return {
     until: async (wanted) => {
       const timer = setTimeout(() => { child.kill('SIGTERM') }, timeoutMs)
       try {
-        for await (const line of lines) {
-          const event = JSON.parse(line) as NodeEvent
+        for (let next = await lines.next(); next.done !== true; next = await lines.next()) {
+          const event = JSON.parse(next.value) as NodeEvent
           seen.push(event)
           if (wanted(event)) return seen
         }
-        throw new Error(`events --follow ended (or timed out) without the event: ${JSON.stringify(seen)}`)
+        throw new Error(`events --follow ended (exit ${child.exitCode}) or timed out without the event: ${JSON.stringify(seen)} ${stderr}`)
       } finally {
         clearTimeout(timer)
         child.kill('SIGTERM')
