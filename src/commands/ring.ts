@@ -33,10 +33,7 @@ export default class Ring extends ClientCommand {
     const shares = ring.ownership()
     const balance = ring.balance()
     const nodes = ids.map((id) => ({ id, name: byId.get(id)?.name ?? '?', label: label(id), vnodes: ring.tokens(id).length, ownership: shares.get(id) ?? 0 }))
-    const picture = Array.from({ length: PICTURE_WIDTH }, (_, i) => {
-      const owner = ring.ownerAt(Math.floor(i * RING_SIZE / PICTURE_WIDTH))
-      return owner === undefined ? '.' : label(owner)
-    }).join('')
+    const picture = ring.ownerStrip(PICTURE_WIDTH).map((owner) => owner === undefined ? '.' : label(owner)).join('')
     const report: RingReport = { nodes, balance: { max: balance.max, mean: balance.mean, maxOverMean: balance.mean === 0 ? 0 : balance.max / balance.mean }, picture }
     if (flags.key !== undefined) {
       report.key = {

@@ -118,6 +118,11 @@ export class HashRing {
     return result
   }
 
+  /** The owner at the middle of each of `width` equal slices of the ring, clockwise from 0: a picture of the ring. */
+  ownerStrip (width: number): Array<string | undefined> {
+    return Array.from({ length: width }, (_, i) => this.ownerAt(Math.floor((i + 0.5) * RING_SIZE / width)))
+  }
+
   /** Every token, ascending, with its node: for diffs and display. */
   tokenList (): Array<{ position: number, node: string }> {
     const { positions, owners, nodes } = this.layout()

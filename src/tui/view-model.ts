@@ -247,10 +247,7 @@ export class DashboardModel {
     return {
       nodes,
       balance: ring.balance(),
-      strip: (width) => Array.from({ length: width }, (_, i) => {
-        const owner = ring.ownerAt(Math.floor((i + 0.5) * RING_SIZE / width))
-        return owner === undefined ? -1 : index.get(owner) as number
-      })
+      strip: (width) => ring.ownerStrip(width).map((owner) => owner === undefined ? -1 : index.get(owner) as number)
     }
   }
 

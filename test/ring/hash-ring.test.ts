@@ -180,4 +180,14 @@ test('a malformed or foreign snapshot is a ProtocolError', () => {
   assert.throws(() => HashRing.fromJSON({ scheme: 'other', nodes: [] }), /unsupported ring scheme/)
 })
 
+test('ownerStrip pictures the ring: each cell is the owner at the middle of its slice', () => {
+  const ring = new HashRing()
+  assert.equal(ring.ownerStrip(3), [undefined, undefined, undefined])
+  for (const id of ['a', 'b', 'c']) ring.addNode(id)
+  const strip = ring.ownerStrip(64)
+  assert.is(strip.length, 64)
+  strip.forEach((owner, i) => { assert.is(owner, ring.ownerAt(Math.floor((i + 0.5) * RING_SIZE / 64))) })
+  assert.equal(new Set(strip).size, 3)
+})
+
 test.run()
