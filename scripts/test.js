@@ -1,5 +1,5 @@
 // Runs every test/**/*.test.ts file as its own uvu process (a leaked handle in one file cannot hang the rest),
-// then prints one plain closing line: `uvu: N passed, N failed, N skipped`.
+// then prints one plain closing line: `N passed, N failed, N skipped`.
 // Usage: npm test [-- PATTERN...]   (PATTERN is a substring of the test file path)
 import { spawn } from 'node:child_process'
 import { readdirSync, statSync } from 'node:fs'
@@ -63,5 +63,5 @@ for (const file of files) {
 }
 if (files.length === 0) { console.log('no test files matched'); sums.failed = 1 }
 console.log(`\n${files.length} files in ${((Date.now() - started) / 1000).toFixed(1)} s${failedFiles.length ? `; failing: ${failedFiles.join(', ')}` : ''}`)
-console.log(`uvu: ${sums.passed} passed, ${sums.failed} failed, ${sums.skipped} skipped`)
+console.log(`${sums.passed} passed, ${sums.failed} failed, ${sums.skipped} skipped`)
 process.exit(sums.failed > 0 ? 1 : 0)
