@@ -1,9 +1,11 @@
 // Cluster benchmark against Redis, in one run: a 3-node cluster of `dcache node start` child processes on 127.0.0.1
-// driven by the same load as `dcache bench` (SET then GET, 100-byte values), then redis-server driven by
-// redis-benchmark with the same -c/-P/-d/-n/-r. Prints a table, then one JSON line with both and their ratios.
+// driven by the same load as `dcache bench` (SET then GET, 100-byte values), once per replication factor and level
+// (N=1 as the single-copy baseline, then N=3 at one, quorum and all), then redis-server driven by redis-benchmark
+// with the same -c/-P/-d/-n/-r. Prints a table, each N=3 row against N=1, then one JSON line with everything.
 // Needs a build first (the nodes run dist/): npm run build && node --import tsx bench/cluster.ts [--requests N]
-// [--clients C] [--pipelines 1,16] [--data-size D] [--max-seconds S]. Without redis-server it says how to install it
-// and skips the Redis half. Every process it starts is stopped by PID, on failure too.
+// [--clients C] [--pipelines 1,16] [--data-size D] [--max-seconds S] [--replication 1,3] [--consistency one,quorum,all].
+// Without redis-server it says how to install it and skips the Redis half. Every process it starts is stopped by PID,
+// on failure too.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { execFile } from 'node:child_process'
 import { createServer } from 'node:net'
@@ -23,9 +25,16 @@ const REDIS_RUN_TIMEOUT_MS = 120_000
 
 type TestName = typeof TESTS[number]
 
-interface Options { requests: number, clients: number, pipelines: number[], dataSize: number, maxSeconds: number }
+type Level = 'one' | 'quorum' | 'all'
 
-interface Row { system: 'dcache' | 'redis', test: TestName, pipeline: number, opsPerSec: number, p50Ms: number, p99Ms: number, errors: number }
+interface Options { requests: number, clients: number, pipelines: number[], dataSize: number, maxSeconds: number, replication: number[], levels: Level[] }
+
+interface Row {
+  system: 'dcache' | 'redis', test: TestName, pipeline: number, opsPerSec: number, p50Ms: number, p99Ms: number, errors: number
+  /** dcache only: replicas per key and the level of every request. */
+  n?: number
+  level?: Level
+}
 
 function parseOptions (argv: string[]): Options {
   const flag = (name: string, fallback: string): string => {
@@ -37,7 +46,9 @@ function parseOptions (argv: string[]): Options {
     clients: Number(flag('clients', '50')),
     pipelines: flag('pipelines', '1,16').split(',').map(Number),
     dataSize: Number(flag('data-size', '100')),
-    maxSeconds: Number(flag('max-seconds', '30'))
+    maxSeconds: Number(flag('max-seconds', '30')),
+    replication: flag('replication', '1,3').split(',').map(Number),
+    levels: flag('consistency', 'one,quorum,all').split(',') as Level[]
   }
 }
 
@@ -52,20 +63,24 @@ async function waitForMembers (cache: DistributedCache, n: number): Promise<void
   }
 }
 
-async function benchDcache (opts: Options): Promise<Row[]> {
-  const cluster = await LocalCluster.start({ nodes: NODES, nodeArgs: ['--preset', 'local'] })
+/** One cluster with N replicas per key; with N=1 every level is the same, so it runs once (as quorum). */
+async function benchDcache (opts: Options, n: number): Promise<Row[]> {
+  const cluster = await LocalCluster.start({ nodes: NODES, nodeArgs: ['--preset', 'local', '--replication-factor', String(n)] })
   let cache: DistributedCache | undefined
   try {
-    cache = await connectClient(cluster.nodes.map((n) => n.address))
+    cache = await connectClient(cluster.nodes.map((node) => node.address))
     await waitForMembers(cache, NODES)
     const rows: Row[] = []
-    for (const pipeline of opts.pipelines) {
-      for (const test of TESTS) {
-        const r: LoadTestResult = await runLoadTest(cache, {
-          test, requests: opts.requests, concurrency: opts.clients, pipeline, valueBytes: opts.dataSize, keyspace: KEYSPACE, maxSeconds: opts.maxSeconds
-        })
-        rows.push({ system: 'dcache', test, pipeline, opsPerSec: r.opsPerSec, p50Ms: r.p50Ms, p99Ms: r.p99Ms, errors: r.errors })
-        printRow(rows[rows.length - 1] as Row)
+    for (const level of n === 1 ? ['quorum' as const] : opts.levels) {
+      const client = cache.at(level)
+      for (const pipeline of opts.pipelines) {
+        for (const test of TESTS) {
+          const r: LoadTestResult = await runLoadTest(client, {
+            test, requests: opts.requests, concurrency: opts.clients, pipeline, valueBytes: opts.dataSize, keyspace: KEYSPACE, maxSeconds: opts.maxSeconds
+          })
+          rows.push({ system: 'dcache', n, level, test, pipeline, opsPerSec: r.opsPerSec, p50Ms: r.p50Ms, p99Ms: r.p99Ms, errors: r.errors })
+          printRow(rows[rows.length - 1] as Row)
+        }
       }
     }
     return rows
@@ -139,23 +154,39 @@ async function benchRedis (opts: Options): Promise<Row[]> {
 }
 
 function printRow (r: Row): void {
-  console.log(`${r.system.padEnd(7)} ${r.test.toUpperCase().padEnd(4)} -P ${String(r.pipeline).padEnd(3)} ${String(r.opsPerSec).padStart(9)} ops/s` +
+  const label = r.system === 'dcache' ? `N=${r.n} ${r.n === 1 ? '-' : r.level}` : ''
+  console.log(`${r.system.padEnd(7)} ${label.padEnd(10)} ${r.test.toUpperCase().padEnd(4)} -P ${String(r.pipeline).padEnd(3)} ${String(r.opsPerSec).padStart(9)} ops/s` +
     `   p50 ${r.p50Ms.toFixed(3).padStart(7)} ms   p99 ${r.p99Ms.toFixed(3).padStart(7)} ms${r.errors > 0 ? `   errors ${r.errors}` : ''}`)
 }
 
 const opts = parseOptions(process.argv.slice(2))
-console.log(`${NODES}-node dcache cluster vs redis-server: -n ${opts.requests} -c ${opts.clients} -P ${opts.pipelines.join('/')} -d ${opts.dataSize} -r ${KEYSPACE}`)
-const dcache = await benchDcache(opts)
+console.log(`${NODES}-node dcache cluster (N=${opts.replication.join(', N=')}) vs redis-server: -n ${opts.requests} -c ${opts.clients} -P ${opts.pipelines.join('/')} -d ${opts.dataSize} -r ${KEYSPACE}`)
+const dcache: Row[] = []
+for (const n of opts.replication) dcache.push(...await benchDcache(opts, n))
+
+// Replication's cost: each N>1 row against the N=1 row of the same test and pipeline.
+const baseline = (r: Row): Row | undefined => dcache.find((b) => b.n === 1 && b.test === r.test && b.pipeline === r.pipeline)
+const replicationCost = dcache.filter((r) => r.n !== 1 && baseline(r) !== undefined).map((r) => {
+  const b = baseline(r) as Row
+  const round = (x: number): number => Math.round(x * 1000) / 1000
+  return { n: r.n, level: r.level, test: r.test, pipeline: r.pipeline, opsVsN1: round(r.opsPerSec / b.opsPerSec), p50ExtraMs: round(r.p50Ms - b.p50Ms), p99VsN1: round(r.p99Ms / b.p99Ms) }
+})
+if (replicationCost.length > 0) {
+  console.log('\nagainst N=1: ops/s ratio, extra p50 ms, p99 ratio')
+  for (const c of replicationCost) {
+    console.log(`N=${c.n} ${String(c.level).padEnd(6)} ${c.test.toUpperCase().padEnd(4)} -P ${String(c.pipeline).padEnd(3)} ops ${c.opsVsN1.toFixed(2)}x   p50 +${c.p50ExtraMs.toFixed(3)} ms   p99 ${c.p99VsN1.toFixed(2)}x`)
+  }
+}
 let redis: Row[] = []
 if (await hasCommand('redis-server') && await hasCommand('redis-benchmark')) redis = await benchRedis(opts)
 else console.log('redis-server/redis-benchmark not found; Redis half skipped. Install: apt-get update && apt-get install -y redis-server redis-tools')
 
 const ratios = dcache.flatMap((d) => {
   const r = redis.find((x) => x.test === d.test && x.pipeline === d.pipeline)
-  return r === undefined ? [] : [{ test: d.test, pipeline: d.pipeline, opsRatio: Math.round(d.opsPerSec / r.opsPerSec * 1000) / 1000 }]
+  return r === undefined ? [] : [{ n: d.n, level: d.level, test: d.test, pipeline: d.pipeline, opsRatio: Math.round(d.opsPerSec / r.opsPerSec * 1000) / 1000 }]
 })
 if (ratios.length > 0) {
   console.log('\ndcache / redis ops/s')
-  for (const r of ratios) console.log(`${r.test.toUpperCase().padEnd(4)} -P ${String(r.pipeline).padEnd(3)} ${r.opsRatio.toFixed(3)}`)
+  for (const r of ratios) console.log(`N=${r.n} ${String(r.n === 1 ? '-' : r.level).padEnd(6)} ${r.test.toUpperCase().padEnd(4)} -P ${String(r.pipeline).padEnd(3)} ${r.opsRatio.toFixed(3)}`)
 }
-console.log(JSON.stringify({ bench: 'cluster', node: process.version, nodes: NODES, ...opts, keyspace: KEYSPACE, dcache, redis, ratios }))
+console.log(JSON.stringify({ bench: 'cluster', node: process.version, nodes: NODES, ...opts, keyspace: KEYSPACE, dcache, redis, ratios, replicationCost }))

@@ -2,8 +2,8 @@
 //
 // Working set: 1M keys of 16 bytes, 100-byte values (a 98-character string, msgpack-encoded to exactly 100 bytes).
 // Each implementation runs in a child process of its own (--expose-gc): heaps and JIT feedback do not mix, and bytes
-// per entry are measured after a full GC. Children run one after another, interleaved (lru-cache, LocalCache lru, the
-// other policies, then LocalCache lru and lru-cache again in reverse), so that the headline pair is measured at both
+// per entry are measured after a full GC. Children run one after another, interleaved (lru-cache, LocalCache lru,
+// lru+meta, the other policies, then LocalCache lru and lru-cache again in reverse), so that the headline pair is measured at both
 // ends of the run and a burst of load from other processes hits both. Within a child every phase is ROUNDS short
 // rounds; a figure is the best round of all its children (noise from a shared machine only ever slows a round down).
 //
@@ -13,6 +13,8 @@
 //   typed get / put: decode on every read and encode on every write, as a library user calls them.
 // Both are compared with the same lru-cache figure. lru-cache runs with `max` only (no ttl, no size accounting);
 // LocalCache runs with defaultTtl 3600 s, statistics and memory accounting on, as on a node.
+// The row `lru+meta` is LocalCache lru as replication drives it: every entry carries META_BYTES of opaque metadata,
+// written with putEntry (absolute expiry in an hour) and read with getEntry (which copies value and metadata out).
 //
 // Usage: node --import tsx bench/engine.ts [--keys N] [--ops N]   (prints a table, then one JSON line)
 import { spawnSync } from 'node:child_process'
@@ -31,6 +33,9 @@ const VALUE_BYTES = 100
 const STRING_CHARS = VALUE_BYTES - 2
 const CHILD_TIMEOUT_MS = 120_000
 const REFERENCE = 'lru-cache'
+/** The replication variant: LocalCache lru through putEntry/getEntry with this much metadata per entry. */
+const META_VARIANT = 'lru+meta'
+const META_BYTES = 24
 
 interface Figures {
   /** Filling the empty cache with `keys` new entries (one round). */
@@ -69,8 +74,18 @@ function makeSubject (impl: string, keys: number, sample: Uint8Array): Subject {
     const cache = new LRUCache<string, Uint8Array>({ max: keys })
     return { insert: (key, value) => { cache.set(key, value) }, get: (key) => cache.get(key) }
   }
-  const policy = impl as EvictionPolicyName
+  const policy = impl === META_VARIANT ? 'lru' : impl as EvictionPolicyName
   const probe = new LocalCache({ evictionPolicy: policy, defaultTtl: 3600 })
+  if (impl === META_VARIANT) {
+    const opts = { meta: new Uint8Array(META_BYTES).fill(7), expiresAt: Date.now() + 3600_000 }
+    probe.putEntry(keyOf(0), sample, opts)
+    const cache = new LocalCache({ evictionPolicy: policy, defaultTtl: 3600, maxMemory: keys * probe.stats().memoryUsedBytes })
+    return {
+      insert: (key, value) => { cache.putEntry(key, value, opts) },
+      get: (key) => cache.getEntry(key),
+      accountedBytes: () => cache.stats().memoryUsedBytes
+    }
+  }
   probe.putEncoded(keyOf(0), sample)
   const cache = new LocalCache({ evictionPolicy: policy, defaultTtl: 3600, maxMemory: keys * probe.stats().memoryUsedBytes })
   return {
@@ -221,11 +236,11 @@ function main (): void {
   const startedAt = performance.now()
   const loadBefore = loadavg()[0]
   const others = EVICTION_POLICIES.filter((p) => p !== 'lru')
-  const schedule = [REFERENCE, 'lru', ...others, 'lru', REFERENCE]
+  const schedule = [REFERENCE, 'lru', META_VARIANT, ...others, 'lru', REFERENCE]
   const runs: Record<string, Figures[]> = {}
   for (const impl of schedule) (runs[impl] ??= []).push(spawnChild(impl, keys, ops))
   const lruCache = best(runs[REFERENCE])
-  const engine = Object.fromEntries(EVICTION_POLICIES.map((p) => [p, best(runs[p])])) as Record<string, Figures>
+  const engine = Object.fromEntries([...EVICTION_POLICIES, META_VARIANT].map((p) => [p, best(runs[p])])) as Record<string, Figures>
   const ratios: Record<string, Record<string, number | undefined>> = {}
   for (const [policy, f] of Object.entries(engine)) {
     ratios[policy] = {
@@ -250,7 +265,16 @@ function main (): void {
   process.stdout.write(`${keys} keys x 16 B, ${VALUE_BYTES} B values; LocalCache: defaultTtl 3600 s, stats, memory accounting; ` +
     `best of ${ROUNDS} rounds x ${ops} ops per child; children ${schedule.join(', ')}; ${seconds} s; load ${load.before.toFixed(1)} -> ${load.after.toFixed(1)}\n`)
   process.stdout.write([line(header), ...table.map(line)].join('\n') + '\n')
-  process.stdout.write(JSON.stringify({ keys, ops, rounds: ROUNDS, schedule, seconds, load, engine, lruCache, ratios }) + '\n')
+  const plain = engine.lru
+  const withMeta = engine[META_VARIANT]
+  const metaCost = {
+    metaBytes: META_BYTES,
+    bytesPerEntryMeasured: { without: plain.bytesPerEntryMeasured, with: withMeta.bytesPerEntryMeasured },
+    bytesPerEntryAccounted: { without: plain.bytesPerEntryAccounted, with: withMeta.bytesPerEntryAccounted }
+  }
+  process.stdout.write(`${META_BYTES} B of metadata per entry: ${plain.bytesPerEntryMeasured} -> ${withMeta.bytesPerEntryMeasured} B/entry heap, ` +
+    `${fmt(plain.bytesPerEntryAccounted)} -> ${fmt(withMeta.bytesPerEntryAccounted)} B/entry accounted\n`)
+  process.stdout.write(JSON.stringify({ keys, ops, rounds: ROUNDS, schedule, seconds, load, engine, lruCache, ratios, metaCost }) + '\n')
 }
 
 main()

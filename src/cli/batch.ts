@@ -83,19 +83,40 @@ export async function runBatch (cache: DistributedCache, lines: AsyncIterable<st
       emit(result)
     }
   }
+  // Lines on the same key run in input order (as Redis runs a pipeline); lines on other keys overlap.
+  const lastOnKey = new Map<string, Promise<void>>()
   let line = 0
   for await (const raw of lines) {
     line++
     const text = raw.trim()
     if (text === '' || text.startsWith('#')) continue
     const entry: { result?: BatchResult, done: Promise<void> } = { done: Promise.resolve() }
-    entry.done = runLine(cache, line, text).then((result) => { entry.result = result; flush() })
+    const keys = keysOf(text)
+    const before = keys.flatMap((k) => { const p = lastOnKey.get(k); return p === undefined ? [] : [p] })
+    const number = line
+    entry.done = Promise.all(before).then(async () => await runLine(cache, number, text)).then((result) => { entry.result = result; flush() })
+    for (const key of keys) {
+      lastOnKey.set(key, entry.done)
+      void entry.done.then(() => { if (lastOnKey.get(key) === entry.done) lastOnKey.delete(key) })
+    }
     queue.push(entry)
     if (queue.length >= MAX_IN_FLIGHT) await queue[0]?.done
   }
   await Promise.all(queue.map(async (entry) => { await entry.done }))
   return counts
 }
+
+/** The keys a line touches (every argument of a multi-key command, else the first), for ordering; [] if unparsable. */
+function keysOf (text: string): string[] {
+  try {
+    const [name = '', ...args] = tokenize(text)
+    return MULTI_KEY.has(name.toUpperCase()) ? args : args.slice(0, 1)
+  } catch {
+    return []
+  }
+}
+
+const MULTI_KEY = new Set(['DEL', 'MGET'])
 
 /** One line's outcome; never rejects. */
 async function runLine (cache: DistributedCache, line: number, text: string): Promise<BatchResult> {

@@ -1,16 +1,33 @@
 import { CacheError, KeyNotFoundError, NetworkError, NodeUnavailableError, TimeoutError, errorFromWire } from '../common/errors.js'
-import { REQUEST_TIMEOUT_MS } from '../config/defaults.js'
+import { systemClock, type Clock } from '../common/clock.js'
+import { REQUEST_TIMEOUT_MS, type ConsistencyLevel } from '../config/defaults.js'
 import { decodeValue, encodeValue } from '../store/codec.js'
 import { call } from '../node/rpc.js'
 import { Router } from './router.js'
+import { SessionToken } from './session.js'
 import type { NodeId, Transport } from '../net/transport.js'
-import type { CacheRequest, ClusterInfo, KeyResult, TtlResult } from '../node/protocol.js'
+import type { CacheRequest, ClusterInfo, DeleteReply, GetReply, KeyResult, Reply, TtlResult, WriteReply } from '../node/protocol.js'
 import type { NodeStats } from '../node/stats.js'
 import type { NodeEvent } from '../node/event-log.js'
+import type { VersionVector } from '../replication/index.js'
 
-export interface PutOptions {
+export interface RequestLevel {
+  /** Replicas to wait for: one, quorum or all; omitted = the cluster's configured level. */
+  consistency?: ConsistencyLevel
+}
+
+export interface PutOptions extends RequestLevel {
   /** Seconds to live; 0 means no expiry; omitted means the cluster's defaultTtl. */
   ttl?: number
+  /** The context of a `getSiblings` read: the put replaces every sibling that read saw. */
+  context?: VersionVector
+}
+
+/** Every value a key holds: one normally, several when concurrent writes were kept as siblings. */
+export interface Siblings<T> {
+  values: T[]
+  /** Pass it to `put` to replace all of them with one value. */
+  context: VersionVector
 }
 
 export interface DistributedCacheInit {
@@ -18,6 +35,15 @@ export interface DistributedCacheInit {
   timeout?: number
   /** How long a learned ring is trusted before the next request refreshes it in the background. @default 5000 */
   ringRefreshMs?: number
+  /** Level of every request that names none. @default the cluster's */
+  consistency?: ConsistencyLevel
+  /**
+   * Resolves siblings (concurrent values under conflictResolution 'siblings') for `get`: it returns the merged value
+   * and writes it back with the siblings' context. Without it, `get` returns the newest sibling.
+   */
+  merge?: (values: unknown[]) => unknown
+  /** @default systemClock */
+  clock?: Clock
 }
 
 /** A transport plus whatever must be stopped with it (the client's own libp2p host). */
@@ -26,21 +52,29 @@ export interface ClientConnection {
   close(): Promise<void>
 }
 
+/** What a client shares with its sessions: one connection, one picture of the cluster. */
+interface Shared {
+  connection: ClientConnection
+  router: Router
+  clock: Clock
+  learnedAt: number
+  refreshing: boolean
+}
+
 /**
- * The library facade: a client of a running cluster. It learns the ring from a member and sends each key to its
- * owner; a member that is not the owner forwards, so a stale ring costs a hop, not a wrong answer.
- * Concurrent calls share one stream per member and are coalesced into few writes by the transport.
+ * The library facade: a client of a running cluster. It learns the ring from a member and sends each key to the
+ * first of its replicas, which coordinates the request at the requested level; if that member is unreachable, any
+ * other member coordinates it. Concurrent calls share one stream per member and are coalesced by the transport.
  */
 export class DistributedCache {
   private readonly timeoutMs: number
   private readonly ringRefreshMs: number
-  private learnedAt = Date.now()
-  private refreshing = false
 
   private constructor (
-    private readonly connection: ClientConnection,
-    private readonly router: Router,
-    init: DistributedCacheInit
+    private readonly shared: Shared,
+    private readonly init: DistributedCacheInit,
+    /** Set on a session: the causal token carried with every request. */
+    private readonly token?: SessionToken
   ) {
     this.timeoutMs = init.timeout ?? REQUEST_TIMEOUT_MS
     this.ringRefreshMs = init.ringRefreshMs ?? 5000
@@ -49,12 +83,13 @@ export class DistributedCache {
   /** Connects through the first reachable seed (ids from `connection.transport.connect`) and learns the ring. */
   static async open (connection: ClientConnection, seeds: NodeId[], init: DistributedCacheInit = {}): Promise<DistributedCache> {
     const timeoutMs = init.timeout ?? REQUEST_TIMEOUT_MS
+    const clock = init.clock ?? systemClock
     let lastError: unknown
     for (const seed of seeds) {
       try {
         const info = await call<ClusterInfo>(connection.transport, seed, { op: 'cluster' }, timeoutMs)
         for (const m of info.members) connection.transport.addAddresses(m.id, m.addresses)
-        return new DistributedCache(connection, new Router(info), init)
+        return new DistributedCache({ connection, router: new Router(info), clock, learnedAt: clock.now(), refreshing: false }, init)
       } catch (err) {
         lastError = err
       }
@@ -63,27 +98,68 @@ export class DistributedCache {
     throw lastError instanceof CacheError ? lastError : new NetworkError(`no seed node reachable: ${String(lastError)}`)
   }
 
-  async put (key: string, value: unknown, opts: PutOptions = {}): Promise<void> {
-    await this.routed(key, { op: 'put', key, value: encodeValue(value), ttl: opts.ttl })
+  /**
+   * A handle with the same methods that reads its own writes and never reads older than it has read, at any level:
+   * every reply's version goes into `token`, and every request asks for at least what the token has seen of its key.
+   * Pass a token to resume a session (the CLI keeps it in a file); closing a session does not close the client.
+   */
+  session (token = new SessionToken()): DistributedCache {
+    return new DistributedCache(this.shared, this.init, token)
   }
 
-  /** The value, or undefined on a miss (a miss is not an error). */
-  async get<T = unknown> (key: string): Promise<T | undefined> {
-    const bytes = await this.routed<Uint8Array | null>(key, { op: 'get', key })
-    return bytes === null ? undefined : decodeValue(bytes) as T
+  /** A handle whose requests default to `consistency`. */
+  at (consistency: ConsistencyLevel): DistributedCache {
+    return new DistributedCache(this.shared, { ...this.init, consistency }, this.token)
+  }
+
+  /** The session's token, if this is a session. */
+  get sessionToken (): SessionToken | undefined {
+    return this.token
+  }
+
+  async put (key: string, value: unknown, opts: PutOptions = {}): Promise<WriteReply> {
+    const reply = await this.routed<WriteReply>(key, { op: 'put', key, value: encodeValue(value), ttl: opts.ttl, context: opts.context, ...this.options(key, opts) })
+    this.token?.observe(key, reply.ts)
+    return reply
+  }
+
+  /** The value, or undefined on a miss (a miss is not an error). With siblings, the merge function's value or the newest. */
+  async get<T = unknown> (key: string, opts: RequestLevel = {}): Promise<T | undefined> {
+    const reply = await this.read(key, opts, false)
+    if (reply.value === null) return undefined
+    if (reply.siblings !== undefined && this.init.merge !== undefined) {
+      const merged = this.init.merge(reply.siblings.map((v) => decodeValue(v)))
+      await this.put(key, merged, { context: reply.context, consistency: opts.consistency })
+      return merged as T
+    }
+    return decodeValue(reply.value) as T
+  }
+
+  /** Every value the key holds (none on a miss) and the context a put needs to replace them all. */
+  async getSiblings<T = unknown> (key: string, opts: RequestLevel = {}): Promise<Siblings<T>> {
+    const reply = await this.read(key, opts, true)
+    const values = reply.siblings ?? (reply.value === null ? [] : [reply.value])
+    return { values: values.map((v) => decodeValue(v) as T), context: reply.context ?? [] }
   }
 
   /** Deletes the keys; returns how many existed. */
   async delete (...keys: string[]): Promise<number> {
-    const results = await this.perOwner<boolean>(keys, (part) => ({ op: 'delete', keys: part }))
-    const failed = results.find((r) => !r.ok)
-    // A count that silently left out unreachable owners would read as "those keys did not exist".
-    if (failed !== undefined && !failed.ok) throw errorFromWire({ code: failed.error.code, message: `delete of ${failed.key} failed: ${failed.error.message}` })
-    return results.filter((r) => r.ok && r.value).length
+    return await this.deleteAt(keys, {})
   }
 
-  async exists (key: string): Promise<boolean> {
-    return await this.routed<boolean>(key, { op: 'exists', key })
+  /** `delete` at a level. */
+  async deleteAt (keys: string[], opts: RequestLevel): Promise<number> {
+    const results = await this.perReplica<DeleteReply>(keys, (part) => ({ op: 'delete', keys: part, ...this.options(undefined, opts) }))
+    const failed = results.find((r) => !r.ok)
+    // A count that silently left out unreachable replicas would read as "those keys did not exist".
+    if (failed !== undefined && !failed.ok) throw errorFromWire({ ...failed.error, message: `delete of ${failed.key} failed: ${failed.error.message}` })
+    return results.filter((r) => r.ok && r.value.existed).length
+  }
+
+  async exists (key: string, opts: RequestLevel = {}): Promise<boolean> {
+    const reply = await this.routed<Reply<boolean>>(key, { op: 'exists', key, ...this.options(key, opts) })
+    this.token?.observe(key, reply.ts)
+    return reply.value
   }
 
   /** Empties every member; returns how many keys were removed. */
@@ -92,43 +168,53 @@ export class DistributedCache {
   }
 
   /** Per-key results, in the order of `keys`; a missing key has value undefined. */
-  async getMultiple<T = unknown> (keys: string[]): Promise<Array<KeyResult<T | undefined>>> {
-    const results = await this.perOwner<Uint8Array | null>(keys, (part) => ({ op: 'mget', keys: part }))
-    return results.map((r) => r.ok ? { ...r, value: r.value === null ? undefined : decodeValue(r.value) as T } : r)
+  async getMultiple<T = unknown> (keys: string[], opts: RequestLevel = {}): Promise<Array<KeyResult<T | undefined>>> {
+    const results = await this.perReplica<GetReply>(keys, (part) => ({ op: 'mget', keys: part, ...this.options(undefined, opts), minTs: this.token === undefined ? undefined : part.map((k) => this.token?.minTs(k) ?? 0) }))
+    return results.map((r) => {
+      if (!r.ok) return r
+      this.token?.observe(r.key, r.value.ts)
+      return { key: r.key, ok: true, value: r.value.value === null ? undefined : decodeValue(r.value.value) as T }
+    })
   }
 
   async putMultiple (entries: Record<string, unknown> | Array<[string, unknown]>, opts: PutOptions = {}): Promise<Array<KeyResult<true>>> {
     const list = Array.isArray(entries) ? entries : Object.entries(entries)
     const encoded = list.map(([k, v]): [string, Uint8Array] => [k, encodeValue(v)])
     const byKey = new Map(encoded)
-    return await this.perOwner<true>(encoded.map(([k]) => k), (part) => ({
-      op: 'mput', entries: part.map((k): [string, Uint8Array] => [k, byKey.get(k) as Uint8Array]), ttl: opts.ttl
+    const results = await this.perReplica<WriteReply>(encoded.map(([k]) => k), (part) => ({
+      op: 'mput', entries: part.map((k): [string, Uint8Array] => [k, byKey.get(k) as Uint8Array]), ttl: opts.ttl, ...this.options(undefined, opts)
     }))
+    return results.map((r) => {
+      if (!r.ok) return r
+      this.token?.observe(r.key, r.value.ts)
+      return { key: r.key, ok: true, value: true }
+    })
   }
 
   /** Adds delta atomically (a missing key counts as 0) and returns the new value. */
-  async increment (key: string, delta: number | bigint = 1): Promise<number | bigint> {
-    return await this.routed<number | bigint>(key, { op: 'incr', key, delta })
+  async increment (key: string, delta: number | bigint = 1, opts: RequestLevel = {}): Promise<number | bigint> {
+    return await this.update<number | bigint>(key, { op: 'incr', key, delta }, opts)
   }
 
-  async decrement (key: string, delta: number | bigint = 1): Promise<number | bigint> {
-    return await this.increment(key, -delta)
+  async decrement (key: string, delta: number | bigint = 1, opts: RequestLevel = {}): Promise<number | bigint> {
+    return await this.increment(key, -delta, opts)
   }
 
   /** Stores value and returns the previous one (undefined if there was none). */
-  async getAndSet<T = unknown> (key: string, value: unknown): Promise<T | undefined> {
-    const old = await this.routed<Uint8Array | null>(key, { op: 'getset', key, value: encodeValue(value) })
+  async getAndSet<T = unknown> (key: string, value: unknown, opts: RequestLevel = {}): Promise<T | undefined> {
+    const old = await this.update<Uint8Array | null>(key, { op: 'getset', key, value: encodeValue(value) }, opts)
     return old === null ? undefined : decodeValue(old) as T
   }
 
   /** Sets a new TTL on an existing key; false if the key does not exist. */
-  async touch (key: string, ttl: number): Promise<boolean> {
-    return await this.routed<boolean>(key, { op: 'touch', key, ttl })
+  async touch (key: string, ttl: number, opts: RequestLevel = {}): Promise<boolean> {
+    return await this.update<boolean>(key, { op: 'touch', key, ttl }, opts)
   }
 
   /** Seconds left, null for a key that never expires; throws KeyNotFoundError for a missing key. */
-  async getTtl (key: string): Promise<number | null> {
-    const result = await this.routed<TtlResult>(key, { op: 'ttl', key })
+  async getTtl (key: string, opts: RequestLevel = {}): Promise<number | null> {
+    const result = await this.routed<TtlResult>(key, { op: 'ttl', key, ...this.options(key, opts) })
+    this.token?.observe(key, result.ts)
     if (result.state === 'missing') throw new KeyNotFoundError(key)
     return result.state === 'persistent' ? null : result.seconds
   }
@@ -162,42 +248,66 @@ export class DistributedCache {
 
   /** The member the client talks to for cluster-wide requests. */
   get contactNode (): NodeId {
-    return this.router.cluster.self
+    return this.shared.router.cluster.self
   }
 
+  /** Closes the client's connection; a session leaves it to the client it came from. */
   async close (): Promise<void> {
-    await this.connection.close()
+    if (this.token === undefined) await this.shared.connection.close()
   }
 
-  /** Sends a single-key request to the key's owner, falling back to any other member (which forwards). */
+  private async read (key: string, opts: RequestLevel, siblings: boolean): Promise<GetReply> {
+    const reply = await this.routed<GetReply>(key, { op: 'get', key, siblings: siblings || undefined, ...this.options(key, opts) })
+    this.token?.observe(key, reply.ts)
+    return reply
+  }
+
+  private async update<T> (key: string, req: CacheRequest, opts: RequestLevel): Promise<T> {
+    const reply = await this.routed<Reply<T>>(key, { ...req, ...this.options(key, opts) })
+    this.token?.observe(key, reply.ts)
+    return reply.value
+  }
+
+  /** The level and session fields of a request. */
+  private options (key: string | undefined, opts: RequestLevel): { consistency?: ConsistencyLevel, minTs?: number } {
+    const consistency = opts.consistency ?? this.init.consistency
+    const minTs = key === undefined ? undefined : this.token?.minTs(key)
+    return { consistency, minTs: minTs === 0 ? undefined : minTs }
+  }
+
+  /** Sends a single-key request to the key's first replica, falling back to any other member (which coordinates it). */
   private async routed<T> (key: string, req: CacheRequest): Promise<T> {
     this.refreshIfStale()
-    const owner = this.router.ownerOf(key) ?? this.router.cluster.self
-    return await this.withFallback(owner, req)
+    const first = this.shared.router.ownerOf(key) ?? this.shared.router.cluster.self
+    return await this.withFallback(first, req)
   }
 
   /** A cluster-wide request, served by the contact node (or another member if it is gone). */
   private async any<T> (req: CacheRequest): Promise<T> {
-    return await this.withFallback(this.router.cluster.self, req)
+    return await this.withFallback(this.shared.router.cluster.self, req)
   }
 
   /**
-   * Sends `req` to `first`; if that member cannot be reached, tries the other live members (which forward), all
-   * within one deadline. Operations that must not run twice (incr, getset, addNode, removeNode) are retried only
-   * after a refusal that proves they did not run: a timeout or a broken stream may come after the owner applied them.
+   * Sends `req` to `first`; if that member cannot be reached, tries the other live members (any member coordinates
+   * any key), all within one deadline. A repeatable request gives `first` half the deadline, so a member that hangs
+   * (paused, partitioned away) leaves time to ask another; a coordinator answers within its legs' third of it.
+   * Operations that must not run twice (incr, getset, addNode, removeNode) are retried only after a refusal that
+   * proves they did not run: a timeout or a broken stream may come after they ran.
    */
   private async withFallback<T> (first: NodeId, req: CacheRequest): Promise<T> {
-    const deadline = performance.now() + this.timeoutMs
-    const remaining = (): number => Math.max(1, deadline - performance.now())
-    const retryable = (err: unknown): boolean => NOT_REPEATABLE.has(req.op) ? err instanceof NodeUnavailableError : isUnreachable(err)
+    const { clock, connection, router } = this.shared
+    const deadline = clock.now() + this.timeoutMs
+    const remaining = (): number => Math.max(1, deadline - clock.now())
+    const repeatable = !NOT_REPEATABLE.has(req.op)
+    const retryable = (err: unknown): boolean => repeatable ? isUnreachable(err) : err instanceof NodeUnavailableError
     try {
-      return await call<T>(this.connection.transport, first, req, remaining())
+      return await call<T>(connection.transport, first, req, repeatable && router.aliveMembers().length > 1 ? Math.max(1, this.timeoutMs / 2) : remaining())
     } catch (err) {
       if (!retryable(err)) throw err
-      for (const other of this.router.aliveMembers()) {
-        if (other === first || performance.now() >= deadline) continue
+      for (const other of router.aliveMembers()) {
+        if (other === first || clock.now() >= deadline) continue
         try {
-          const result = await call<T>(this.connection.transport, other, req, remaining())
+          const result = await call<T>(connection.transport, other, req, remaining())
           void this.refreshFrom(other)
           return result
         } catch (retryErr) {
@@ -208,11 +318,11 @@ export class DistributedCache {
     }
   }
 
-  /** Splits keys by owner, sends one request per owner in parallel, and returns per-key results in order. */
-  private async perOwner<T> (keys: string[], makeRequest: (part: string[]) => CacheRequest): Promise<Array<KeyResult<T>>> {
+  /** Splits keys by first replica, sends one request per member in parallel, and returns per-key results in order. */
+  private async perReplica<T> (keys: string[], makeRequest: (part: string[]) => CacheRequest): Promise<Array<KeyResult<T>>> {
     this.refreshIfStale()
     const results = new Array<KeyResult<T>>(keys.length)
-    await Promise.all([...this.router.groupByOwner(keys)].map(async ([owner, indexes]) => {
+    await Promise.all([...this.shared.router.groupByOwner(keys)].map(async ([owner, indexes]) => {
       const part = indexes.map((i) => keys[i] as string)
       try {
         const partResults = await this.withFallback<Array<KeyResult<T>>>(owner, makeRequest(part))
@@ -227,23 +337,24 @@ export class DistributedCache {
 
   /** Members join and die: a ring older than ringRefreshMs is refreshed in the background, off the request's path. */
   private refreshIfStale (): void {
-    if (this.refreshing || Date.now() - this.learnedAt < this.ringRefreshMs) return
-    this.refreshing = true
-    void this.refreshFrom(this.router.cluster.self).finally(() => { this.refreshing = false })
+    const shared = this.shared
+    if (shared.refreshing || shared.clock.now() - shared.learnedAt < this.ringRefreshMs) return
+    shared.refreshing = true
+    void this.refreshFrom(shared.router.cluster.self).finally(() => { shared.refreshing = false })
   }
 
   private async refreshFrom (member: NodeId): Promise<void> {
     try {
-      this.learn(await call<ClusterInfo>(this.connection.transport, member, { op: 'cluster' }, this.timeoutMs))
+      this.learn(await call<ClusterInfo>(this.shared.connection.transport, member, { op: 'cluster' }, this.timeoutMs))
     } catch {
       // routing stays as it was; the next fallback tries again
     }
   }
 
   private learn (info: ClusterInfo): void {
-    for (const m of info.members) this.connection.transport.addAddresses(m.id, m.addresses)
-    this.router.update(info)
-    this.learnedAt = Date.now()
+    for (const m of info.members) this.shared.connection.transport.addAddresses(m.id, m.addresses)
+    this.shared.router.update(info)
+    this.shared.learnedAt = this.shared.clock.now()
   }
 }
 

@@ -3,36 +3,43 @@ import type { NodeId } from '../net/transport.js'
 import type { ClusterInfo } from '../node/protocol.js'
 
 /**
- * The client's picture of the cluster: the ring it learned from a member, used to send each key straight to its
- * owner. A stale ring costs one extra hop (the receiving node forwards), never a wrong answer.
+ * The client's picture of the cluster: the ring it learned from a member, used to send each key straight to the
+ * first live member of its preference list (which coordinates it). A stale ring costs nothing but that choice: any
+ * member coordinates any key.
  */
 export class Router {
   private ring: HashRing
   private info: ClusterInfo
+  private alive = new Set<NodeId>()
 
   constructor (info: ClusterInfo) {
     this.info = info
     this.ring = HashRing.fromJSON(info.ring)
+    this.alive = aliveSet(info)
   }
 
   update (info: ClusterInfo): void {
     this.info = info
     this.ring = HashRing.fromJSON(info.ring)
+    this.alive = aliveSet(info)
   }
 
   get cluster (): ClusterInfo {
     return this.info
   }
 
+  /** The first member of the key's preference list that was alive when the ring was learned. */
   ownerOf (key: string): NodeId | undefined {
-    return this.ring.owner(key)
+    const owner = this.ring.owner(key)
+    if (owner === undefined || this.alive.has(owner)) return owner
+    return this.ring.preferenceList(key, this.ring.size).find((id) => this.alive.has(id))
   }
 
   /** Splits keys by owner, keeping each key's position so results can be put back in order. */
   groupByOwner (keys: string[]): Map<NodeId, number[]> {
     const groups = new Map<NodeId, number[]>()
     keys.forEach((key, index) => {
-      const owner = this.ring.owner(key) ?? this.info.self
+      const owner = this.ownerOf(key) ?? this.info.self
       const group = groups.get(owner)
       if (group === undefined) groups.set(owner, [index])
       else group.push(index)
@@ -44,4 +51,8 @@ export class Router {
   aliveMembers (): NodeId[] {
     return this.info.members.filter((m) => m.state === 'alive').map((m) => m.id)
   }
+}
+
+function aliveSet (info: ClusterInfo): Set<NodeId> {
+  return new Set(info.members.filter((m) => m.state === 'alive').map((m) => m.id))
 }

@@ -3,7 +3,7 @@ import { formatTable } from '../cli/table.js'
 import type { NodeStats } from '../node/stats.js'
 
 export default class Stats extends ClientCommand {
-  static override description = 'Show per-node and total statistics: keys, memory, hits, misses, evictions, expirations, requests'
+  static override description = 'Show per-node and total statistics: keys, memory, hits, misses, evictions, expirations, requests; then replication: requests coordinated, replica reads and writes, read repairs, hints, conflicts, quorum failures'
   static override examples = ['<%= config.bin %> stats', '<%= config.bin %> stats --json']
 
   async run (): Promise<{ nodes: NodeStats[], total: Record<string, number> }> {
@@ -28,6 +28,14 @@ export default class Stats extends ClientCommand {
     rows.push(['TOTAL', '', total.keys, mb(total.memoryUsed), mb(total.memoryLimit), total.hits, total.misses, ratio(total.hits, total.misses),
       total.evictions, total.expirations, total.requests, total.errors, ''])
     this.log(formatTable(['node', 'id', 'keys', 'mem MB', 'limit MB', 'hits', 'misses', 'hit%', 'evicted', 'expired', 'requests', 'errors', 'p99 ms'], rows))
+    this.log('')
+    this.log(formatTable(['node', 'N', 'coord reads', 'coord writes', 'replica r/w', 'repairs', 'hints pending', 'delivered', 'dropped', 'conflicts', 'quorum fails', 'tombstones'],
+      nodes.map((n) => {
+        const r = n.replication
+        const levels = Object.values(r.coordinated)
+        return [n.name, n.replicationFactor, levels.reduce((a, l) => a + l.read, 0), levels.reduce((a, l) => a + l.write, 0), `${r.replicaReads}/${r.replicaWrites}`,
+          r.readRepairs, r.hints.pending, r.hints.delivered, r.hints.dropped, r.conflicts, r.quorumFailures, r.tombstones]
+      })))
     return { nodes, total }
   }
 }

@@ -4,6 +4,8 @@
  */
 export class CacheError extends Error {
   readonly code: string = 'ERR'
+  /** Structured facts about the failure (a quorum error's counts), carried over the wire with the code. */
+  details?: Record<string, unknown>
   constructor (message = 'cache error') {
     super(message)
     this.name = 'CacheError'
@@ -59,12 +61,16 @@ export class ReplicationError extends CacheError {
   }
 }
 
-/** The requested consistency level could not be met (quorum not reached). */
+/**
+ * The requested consistency level could not be met (quorum not reached). `details` says how many replicas answered
+ * (`acked`) of how many were `required` and `asked`, and which `failed`.
+ */
 export class ConsistencyError extends CacheError {
   override readonly code = 'CONSISTENCY'
-  constructor (message = 'consistency level not met') {
+  constructor (message = 'consistency level not met', details?: { op: 'read' | 'write', acked: number, required: number, asked: number, failed: string[] }) {
     super(message)
     this.name = 'ConsistencyError'
+    this.details = details
   }
 }
 
@@ -126,7 +132,7 @@ export class RemoteError extends CacheError {
 }
 
 /** What goes on the wire for an error. */
-export interface WireError { code: string, message: string }
+export interface WireError { code: string, message: string, details?: Record<string, unknown> }
 
 // code -> class; APPEND ONLY: codes are on the wire.
 const ERROR_CLASSES: Record<string, new () => CacheError> = {
@@ -147,7 +153,7 @@ const ERROR_CLASSES: Record<string, new () => CacheError> = {
 }
 
 export function errorToWire (err: unknown): WireError {
-  if (err instanceof CacheError) return { code: err.code, message: err.message }
+  if (err instanceof CacheError) return err.details === undefined ? { code: err.code, message: err.message } : { code: err.code, message: err.message, details: err.details }
   return { code: 'ERR', message: err instanceof Error ? err.message : String(err) }
 }
 
@@ -157,5 +163,6 @@ export function errorFromWire (wire: WireError): CacheError {
   if (Class === undefined) return new RemoteError(wire.code, wire.message)
   const err = new Class()
   err.message = wire.message
+  if (wire.details !== null && typeof wire.details === 'object') err.details = wire.details
   return err
 }

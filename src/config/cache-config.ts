@@ -1,4 +1,4 @@
-import type { ConsistencyLevel, EvictionPolicyName, MembershipPresetName } from './defaults.js'
+import type { ConflictResolutionName, ConsistencyLevel, EvictionPolicyName, LevelOverride, MembershipPresetName } from './defaults.js'
 
 /** Every setting of a node, resolved: defaults filled in, validated, frozen. Defaults are in defaults.ts. */
 export interface CacheConfig {
@@ -6,10 +6,24 @@ export interface CacheConfig {
   maxMemory: number
   /** Which entry goes first when the budget is full. @default 'lru' */
   evictionPolicy: EvictionPolicyName
-  /** Replicas per key (N); capped at the number of live nodes at run time. @default 3 */
+  /** Replicas per key (N); capped at the number of members in the ring at run time. @default 3 */
   replicationFactor: number
-  /** Default read and write level: ONE, QUORUM (floor(N/2)+1) or ALL. @default 'QUORUM' */
+  /** Default read and write level: one, quorum (floor(N/2)+1) or all; a request may name its own. @default 'quorum' */
   consistency: ConsistencyLevel
+  /** Level of reads (get, mget, exists, ttl) when the request names none; 'default' = `consistency`. @default 'default' */
+  readConsistency: LevelOverride
+  /** Level of writes (put, mput, delete, touch, incr, getset) when the request names none; 'default' = `consistency`. @default 'default' */
+  writeConsistency: LevelOverride
+  /** Concurrent writes to a key: 'lww' keeps the one with the later hybrid-clock time, 'siblings' keeps them all for the reader. @default 'lww' */
+  conflictResolution: ConflictResolutionName
+  /** Most siblings kept per key under 'siblings'. @default 8 */
+  maxSiblings: number
+  /** Seconds a fallback keeps hints for a member that is down; older ones are dropped (and counted). @default 600 */
+  hintWindow: number
+  /** Most hints a member holds at once. @default 100000 */
+  maxHints: number
+  /** Seconds a delete's tombstone is kept; must be longer than hintWindow. @default 1200 */
+  tombstoneGrace: number
   /** Vnodes (tokens) per node on the hash ring. @default 150 */
   virtualNodes: number
   /** Seconds an entry lives when no TTL is given; 0 = no expiry. @default 3600 */

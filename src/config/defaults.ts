@@ -6,8 +6,15 @@
 export const EVICTION_POLICIES = ['lru', 'lfu', 'fifo', 'ttl'] as const
 export type EvictionPolicyName = typeof EVICTION_POLICIES[number]
 
-export const CONSISTENCY_LEVELS = ['ONE', 'QUORUM', 'ALL'] as const
+/** Replicas a request waits for: one, a majority of N (floor(N/2)+1), or all N. */
+export const CONSISTENCY_LEVELS = ['one', 'quorum', 'all'] as const
 export type ConsistencyLevel = typeof CONSISTENCY_LEVELS[number]
+/** A read or write level in the config: a level, or 'default' for the `consistency` field's. */
+export const LEVEL_OVERRIDES = ['default', ...CONSISTENCY_LEVELS] as const
+export type LevelOverride = typeof LEVEL_OVERRIDES[number]
+
+export const CONFLICT_RESOLUTIONS = ['lww', 'siblings'] as const
+export type ConflictResolutionName = typeof CONFLICT_RESOLUTIONS[number]
 
 export const MEMBERSHIP_PRESETS = ['local', 'lan', 'wan'] as const
 export type MembershipPresetName = typeof MEMBERSHIP_PRESETS[number]
@@ -16,7 +23,17 @@ export type MembershipPresetName = typeof MEMBERSHIP_PRESETS[number]
 export const MAX_MEMORY_BYTES = 1024 * 1024 * 1024
 export const EVICTION_POLICY: EvictionPolicyName = 'lru'
 export const REPLICATION_FACTOR = 3
-export const CONSISTENCY: ConsistencyLevel = 'QUORUM'
+export const CONSISTENCY: ConsistencyLevel = 'quorum'
+/** Concurrent writes: last-writer-wins on hybrid logical clock times, or kept as siblings for the reader. */
+export const CONFLICT_RESOLUTION: ConflictResolutionName = 'lww'
+/** Most concurrent values kept for one key under 'siblings'; past it the oldest go (counted as conflicts). */
+export const MAX_SIBLINGS = 8
+/** Seconds a fallback keeps a hint for a member that is down (Cassandra's max_hint_window, 3 h there; 10 min here). */
+export const HINT_WINDOW_S = 600
+/** Most hints one member holds at once. */
+export const MAX_HINTS = 100_000
+/** Seconds a delete's tombstone is kept: longer than the hint window, so no late hint brings a deleted key back. */
+export const TOMBSTONE_GRACE_S = 1200
 export const VIRTUAL_NODES = 150
 /** Seconds; 0 means entries never expire unless a TTL is given. */
 export const DEFAULT_TTL_S = 3600

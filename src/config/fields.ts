@@ -5,7 +5,7 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { ConfigurationError } from '../common/errors.js'
 import type { CacheConfig, CacheConfigField } from './cache-config.js'
-import { CONSISTENCY_LEVELS, EVICTION_POLICIES, MAX_VIRTUAL_NODES, MEMBERSHIP_PRESETS } from './defaults.js'
+import { CONFLICT_RESOLUTIONS, CONSISTENCY_LEVELS, EVICTION_POLICIES, LEVEL_OVERRIDES, MAX_VIRTUAL_NODES, MEMBERSHIP_PRESETS } from './defaults.js'
 import { parseBytes, parseMilliseconds, parseSeconds } from './units.js'
 
 type FieldParsers = { [K in CacheConfigField]: (raw: unknown) => CacheConfig[K] }
@@ -99,7 +99,14 @@ export const FIELD_PARSERS: FieldParsers = {
   maxMemory: positiveBytes('maxMemory', 'must be a positive number of bytes'),
   evictionPolicy: oneOf('evictionPolicy', EVICTION_POLICIES, (s) => s.toLowerCase()),
   replicationFactor: checked('replicationFactor', 'must be an integer >= 1', asInteger, (n) => Number.isSafeInteger(n) && n >= 1),
-  consistency: oneOf('consistency', CONSISTENCY_LEVELS, (s) => s.toUpperCase()),
+  consistency: oneOf('consistency', CONSISTENCY_LEVELS, (s) => s.toLowerCase()),
+  readConsistency: oneOf('readConsistency', LEVEL_OVERRIDES, (s) => s.toLowerCase()),
+  writeConsistency: oneOf('writeConsistency', LEVEL_OVERRIDES, (s) => s.toLowerCase()),
+  conflictResolution: oneOf('conflictResolution', CONFLICT_RESOLUTIONS, (s) => s.toLowerCase()),
+  maxSiblings: checked('maxSiblings', 'must be an integer from 1 to 1000', asInteger, (n) => Number.isInteger(n) && n >= 1 && n <= 1000),
+  hintWindow: checked('hintWindow', 'must be a positive duration in seconds', asSizeOrDuration(parseSeconds), (s) => s > 0),
+  maxHints: checked('maxHints', 'must be an integer >= 0', asInteger, (n) => Number.isSafeInteger(n) && n >= 0),
+  tombstoneGrace: checked('tombstoneGrace', 'must be a positive duration in seconds', asSizeOrDuration(parseSeconds), (s) => s > 0),
   virtualNodes: checked('virtualNodes', `must be an integer from 1 to ${MAX_VIRTUAL_NODES}`, asInteger,
     (n) => Number.isInteger(n) && n >= 1 && n <= MAX_VIRTUAL_NODES),
   defaultTtl: checked('defaultTtl', 'must be a non-negative duration in seconds (0 = no expiry)', asSizeOrDuration(parseSeconds), () => true),

@@ -13,6 +13,13 @@ const DEFAULT_VALUES: Omit<CacheConfig, 'name'> = {
   evictionPolicy: DEFAULTS.EVICTION_POLICY,
   replicationFactor: DEFAULTS.REPLICATION_FACTOR,
   consistency: DEFAULTS.CONSISTENCY,
+  readConsistency: 'default',
+  writeConsistency: 'default',
+  conflictResolution: DEFAULTS.CONFLICT_RESOLUTION,
+  maxSiblings: DEFAULTS.MAX_SIBLINGS,
+  hintWindow: DEFAULTS.HINT_WINDOW_S,
+  maxHints: DEFAULTS.MAX_HINTS,
+  tombstoneGrace: DEFAULTS.TOMBSTONE_GRACE_S,
   virtualNodes: DEFAULTS.VIRTUAL_NODES,
   defaultTtl: DEFAULTS.DEFAULT_TTL_S,
   healthCheckInterval: DEFAULTS.HEALTH_CHECK_INTERVAL_S,
@@ -71,6 +78,9 @@ export function resolveParsed (layers: Parsed[]): Readonly<CacheConfig> {
 function checkCrossFieldRules (config: CacheConfig): void {
   if (config.maxKeyBytes + config.maxValueBytes > config.maxMemory) {
     throw invalidField('maxValueBytes', `must fit in maxMemory (${config.maxMemory}) together with maxKeyBytes (${config.maxKeyBytes})`, config.maxValueBytes)
+  }
+  if (config.tombstoneGrace <= config.hintWindow) {
+    throw invalidField('tombstoneGrace', `must be longer than hintWindow (${config.hintWindow} s), or a late hint could bring a deleted key back`, config.tombstoneGrace)
   }
   if (config.compressionThreshold > config.maxValueBytes) {
     throw invalidField('compressionThreshold', `must be 0 or at most maxValueBytes (${config.maxValueBytes})`, config.compressionThreshold)

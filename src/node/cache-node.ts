@@ -1,20 +1,25 @@
-import { ConfigurationError, NodeUnavailableError, errorToWire } from '../common/errors.js'
+import { NodeUnavailableError } from '../common/errors.js'
 import { MAX_VIRTUAL_NODES } from '../config/defaults.js'
 import { decodeValue, encodeValue } from '../store/codec.js'
 import { LocalCache } from '../store/index.js'
 import { HashRing } from '../ring/index.js'
 import { HealthMonitor, Swim } from '../membership/index.js'
+import { actorOf, Coordinator, HintStore, HybridClock, ReplicaService, ReplicaStore, ReplicationCounters } from '../replication/index.js'
 import { call } from './rpc.js'
 import { CACHE_PROTOCOL } from './protocol.js'
 import { NodeStatsRecorder, type NodeStats } from './stats.js'
 import { EventLog } from './event-log.js'
 import { validateRequest } from './validate-request.js'
+import { Placement } from './placement.js'
+import { RequestRouter } from './request-router.js'
+import { KeyHandlers } from './handlers/keys.js'
+import { ClusterHandlers } from './handlers/cluster.js'
 import type { Clock } from '../common/clock.js'
 import type { Random } from '../common/random.js'
 import type { CacheConfig } from '../config/index.js'
 import type { NodeId, Transport } from '../net/transport.js'
 import type { Member, MemberEvent, MembershipEvents } from '../membership/index.js'
-import type { CacheRequest, ClusterInfo, KeyResult, MemberView, TtlResult } from './protocol.js'
+import type { CacheRequest } from './protocol.js'
 
 export interface CacheNodeComponents {
   transport: Transport
@@ -24,14 +29,19 @@ export interface CacheNodeComponents {
   onRemoved?: () => void
 }
 
-/** Keys examined per turn of the event loop when dropping keys that moved to other members. */
-const PURGE_CHUNK_KEYS = 5000
-
 const RING_EVENTS: Array<keyof MembershipEvents> = ['member:join', 'member:alive', 'member:suspect', 'member:dead', 'member:left', 'member:update']
 
+/** How often a member offers its hints to members that are alive again, ms (also on every member:alive). */
+const HINT_DELIVERY_INTERVAL_MS = 1000
+/** Room in an engine entry for its version metadata, beyond the value itself. */
+const VERSION_HEADROOM_BYTES = 64 * 1024
+/** Bytes of hinted keys one member holds at most. */
+const MAX_HINT_BYTES = 64 * 1024 * 1024
+
 /**
- * One cluster member: the engine holds its share of the keys, the ring says who owns what, SWIM says who is alive.
- * Any member accepts any request and forwards a key's operation to its owner (one owner per key until replication).
+ * One cluster member: wiring and lifecycle. The engine holds this member's copies, the ring places each key on N
+ * members, SWIM says who is alive; the request router hands each client request to its handler, and the
+ * coordinator turns keyed requests into replica reads and writes at the request's level.
  */
 export class CacheNode {
   readonly engine: LocalCache
@@ -39,27 +49,33 @@ export class CacheNode {
   readonly membership: Swim
   readonly health: HealthMonitor
   readonly events: EventLog
+  readonly placement: Placement
+  readonly replicas: ReplicaService
+  readonly hints: HintStore
   private readonly transport: Transport
   private readonly stats: NodeStatsRecorder
+  private readonly counters = new ReplicationCounters()
+  private readonly cluster: ClusterHandlers
+  private readonly router: RequestRouter
   private readonly unsubscribers: Array<() => void> = []
   private started = false
   private leaving = false
-  /** The running pass of dropForeignKeys, if any; `again` asks for one more pass after a further ring change. */
-  private purge: { keys: IterableIterator<string>, dropped: number, again: boolean } | undefined
 
   constructor (private readonly components: CacheNodeComponents, readonly config: Readonly<CacheConfig>) {
+    const { clock } = components
     this.transport = components.transport
     this.engine = new LocalCache({
       maxMemory: config.maxMemory,
       evictionPolicy: config.evictionPolicy,
       defaultTtl: config.defaultTtl,
       maxKeyBytes: config.maxKeyBytes,
-      maxValueBytes: config.maxValueBytes,
+      // versions ride with each value, and under 'siblings' the concurrent values too; the coordinator holds values to maxValueBytes
+      maxValueBytes: config.maxValueBytes * (config.conflictResolution === 'siblings' ? config.maxSiblings : 1) + VERSION_HEADROOM_BYTES,
       compressionThreshold: config.compressionThreshold,
-      clock: components.clock
+      clock
     })
     this.ring = new HashRing()
-    this.membership = new Swim({ transport: this.transport, clock: components.clock, random: components.random }, {
+    this.membership = new Swim({ transport: this.transport, clock, random: components.random }, {
       preset: config.membershipPreset,
       clusterName: config.clusterName,
       name: config.name,
@@ -68,9 +84,63 @@ export class CacheNode {
       // Plain SWIM: no local-health stretching, and suspicions time out at the minimum without waiting for confirmations.
       ...(config.lifeguard ? {} : { awarenessMax: 1, suspicionMaxTimeoutMult: 1 })
     })
-    this.health = new HealthMonitor(this.membership, components.clock.now())
-    this.events = new EventLog(components.clock)
-    this.stats = new NodeStatsRecorder(components.clock)
+    this.health = new HealthMonitor(this.membership, clock.now())
+    this.events = new EventLog(clock)
+    this.stats = new NodeStatsRecorder(clock)
+
+    const hlc = new HybridClock(clock)
+    const isAlive = (id: NodeId): boolean => this.membership.stateOf(id) === 'alive'
+    this.placement = new Placement(this.ring, this.id, config.replicationFactor, isAlive)
+    const store = new ReplicaStore(this.engine, {
+      strategy: config.conflictResolution,
+      maxSiblings: config.maxSiblings,
+      tombstoneGraceMs: config.tombstoneGrace * 1000
+    }, () => clock.now())
+    this.hints = new HintStore({ maxHints: config.maxHints, maxBytes: MAX_HINT_BYTES, windowMs: config.hintWindow * 1000 })
+    this.replicas = new ReplicaService({
+      transport: this.transport,
+      clock,
+      hlc,
+      store,
+      hints: this.hints,
+      counters: this.counters,
+      isAlive,
+      holds: (key) => this.placement.holds(key),
+      drop: (key) => { this.engine.remove(key) }
+    }, { hintDeliveryIntervalMs: HINT_DELIVERY_INTERVAL_MS })
+    const coordinator = new Coordinator({
+      legs: this.replicas,
+      targets: (key) => this.placement.targets(key),
+      n: () => this.placement.n,
+      hlc,
+      counters: this.counters
+    }, { actor: actorOf(this.id), strategy: config.conflictResolution, maxSiblings: config.maxSiblings, legTimeoutMs: this.legTimeoutMs })
+    const keys = new KeyHandlers({
+      coordinator, placement: this.placement, clock, self: this.id, forward: async (to, req) => await this.forward(to, req), checkKey: (key) => { this.engine.checkKey(key) }
+    }, config)
+    this.cluster = new ClusterHandlers(this, this.transport)
+    const checked = <R extends CacheRequest, T>(handle: (req: R) => Promise<T>) => async (req: R): Promise<T> => {
+      keys.check(req)
+      return await handle(req)
+    }
+    this.router = new RequestRouter({
+      get: checked(async (req) => await keys.get(req)),
+      put: checked(async (req) => await keys.put(req)),
+      delete: checked(async (req) => await keys.delete(req)),
+      exists: checked(async (req) => await keys.exists(req)),
+      mget: checked(async (req) => await keys.mget(req)),
+      mput: checked(async (req) => await keys.mput(req)),
+      incr: checked(async (req) => await keys.incr(req)),
+      getset: checked(async (req) => await keys.getset(req)),
+      touch: checked(async (req) => await keys.touch(req)),
+      ttl: checked(async (req) => await keys.ttl(req)),
+      clear: async () => await this.cluster.clear(),
+      stats: async () => await this.cluster.stats(),
+      cluster: () => this.cluster.cluster(),
+      addNode: async (req) => await this.cluster.addNode(req.address),
+      removeNode: async (req, from) => { await this.cluster.removeNode(req.id, from) },
+      events: (req) => this.cluster.events(req.since)
+    }, this.stats, () => this.leaving ? `node ${this.id} is leaving the cluster` : undefined)
   }
 
   get id (): NodeId {
@@ -78,12 +148,12 @@ export class CacheNode {
   }
 
   /**
-   * Deadline of a request this node sends on behalf of a caller (a forward, a fan-out leg): half the request
-   * deadline, so that a silent member costs the caller an error from this node, not a timeout of its own (which
-   * the caller would take as this node being unreachable).
+   * Deadline of a request this node sends on behalf of a caller (a replica leg, a forward, a fan-out leg): a third
+   * of the request deadline, so that a silent member costs the caller an error from this node well before the
+   * caller gives up on this node (a client gives its first member half the deadline, then asks another).
    */
-  private get legTimeoutMs (): number {
-    return Math.max(1, Math.floor(this.config.requestTimeout / 2))
+  get legTimeoutMs (): number {
+    return Math.max(1, Math.floor(this.config.requestTimeout / 3))
   }
 
   async start (): Promise<void> {
@@ -95,6 +165,8 @@ export class CacheNode {
     }
     // `?? null`: msgpack values cannot be undefined at the top level, and some operations return nothing
     await this.transport.handle(CACHE_PROTOCOL, async (from, data) => encodeValue(await this.serve(from, validateRequest(decodeValue(data))) ?? null))
+    await this.replicas.start()
+    await this.cluster.start()
     this.engine.start()
     await this.membership.start()
   }
@@ -116,7 +188,7 @@ export class CacheNode {
     return seeds
   }
 
-  /** Announces `left` and stops; other members take it out of their rings at once. */
+  /** Announces `left` and stops serving; other members take it out of their rings at once. */
   async leave (): Promise<void> {
     this.leaving = true
     await this.membership.leave()
@@ -125,192 +197,67 @@ export class CacheNode {
   async stop (): Promise<void> {
     if (!this.started) return
     this.started = false
-    this.purge = undefined
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe()
     await this.membership.stop()
     this.health.close()
     await this.transport.unhandle(CACHE_PROTOCOL)
+    await this.replicas.stop()
+    await this.cluster.stop()
     this.engine.stop()
   }
 
-  /** Serves one request from a client or a peer, forwarding key operations to their owner. */
+  /** Serves one client request (or one a member passed on). */
   async serve (from: NodeId, req: CacheRequest): Promise<unknown> {
-    // performance.now: latencies are sub-millisecond, below the clock's resolution
-    const started = performance.now()
-    try {
-      if (this.leaving && req.op !== 'cluster' && req.op !== 'stats') throw new NodeUnavailableError(`node ${this.id} is leaving the cluster`)
-      const result = await this.dispatch(from, req)
-      this.stats.record(req.op, performance.now() - started, true)
-      return result
-    } catch (err) {
-      this.stats.record(req.op, performance.now() - started, false)
-      throw err
-    }
+    return await this.router.serve(from, req)
   }
 
-  private async dispatch (from: NodeId, req: CacheRequest): Promise<unknown> {
-    switch (req.op) {
-      case 'get': return await this.keyed(req.key, req, () => this.readEncoded(req.key))
-      case 'put': return await this.keyed(req.key, req, () => { this.engine.putEncoded(req.key, req.value, { ttl: req.ttl }); return true })
-      case 'exists': return await this.keyed(req.key, req, () => this.engine.exists(req.key))
-      case 'incr': return await this.keyed(req.key, req, () => this.engine.increment(req.key, req.delta))
-      case 'getset': return await this.keyed(req.key, req, () => {
-        const old = this.engine.getAndSet(req.key, decodeValue(req.value))
-        return old === undefined ? null : encodeValue(old)
-      })
-      case 'touch': return await this.keyed(req.key, req, () => this.engine.touch(req.key, req.ttl))
-      case 'ttl': return await this.keyed(req.key, req, (): TtlResult => this.ttlOf(req.key))
-      case 'delete': return await this.multiKey(req.keys, req, (keys) => ({ op: 'delete', keys, local: true }), (key) => this.engine.delete(key))
-      case 'mget': return await this.multiKey(req.keys, req, (keys) => ({ op: 'mget', keys, local: true }), (key) => this.readEncoded(key))
-      case 'mput': {
-        const values = new Map(req.entries)
-        return await this.multiKey(req.entries.map(([k]) => k), req,
-          (keys) => ({ op: 'mput', entries: keys.map((k): [string, Uint8Array] => [k, values.get(k) as Uint8Array]), ttl: req.ttl, local: true }),
-          (key) => { this.engine.putEncoded(key, values.get(key) as Uint8Array, { ttl: req.ttl }); return true as const })
-      }
-      case 'clear': return await this.clear(req.local === true)
-      case 'stats': return req.local === true ? this.localStats() : await this.clusterStats()
-      case 'cluster': return this.clusterInfo()
-      case 'addNode': return await this.addNode(req.address)
-      case 'removeNode': return await this.removeNode(req.id, from)
-      case 'events': return this.events.since(req.since ?? 0)
-    }
-  }
-
-  /** Runs `local` if this node owns the key (or the request was already routed here), else forwards it. */
-  private async keyed<T> (key: string, req: CacheRequest, local: () => T): Promise<T> {
-    const owner = this.ring.owner(key)
-    if (req.local === true || owner === undefined || owner === this.id) return local()
+  /** Passes a client request on to another member. */
+  async forward<T> (to: NodeId, req: CacheRequest): Promise<T> {
     this.stats.forwarded++
-    return await call<T>(this.transport, owner, { ...req, local: true }, this.legTimeoutMs)
+    return await call<T>(this.transport, to, req, this.legTimeoutMs)
   }
 
-  /** Serves its own keys locally, forwards the rest grouped by owner, and returns per-key results in order. */
-  private async multiKey<T> (keys: string[], req: CacheRequest, makeRequest: (keys: string[]) => CacheRequest, local: (key: string) => T): Promise<Array<KeyResult<T>>> {
-    const results = new Array<KeyResult<T>>(keys.length)
-    const remote = new Map<NodeId, number[]>()
-    keys.forEach((key, i) => {
-      const owner = req.local === true ? this.id : this.ring.owner(key) ?? this.id
-      if (owner === this.id) {
-        try {
-          results[i] = { key, ok: true, value: local(key) }
-        } catch (err) {
-          results[i] = { key, ok: false, error: errorToWire(err) }
-        }
-      } else {
-        const group = remote.get(owner)
-        if (group === undefined) remote.set(owner, [i])
-        else group.push(i)
-      }
-    })
-    await Promise.all([...remote].map(async ([owner, indexes]) => {
-      this.stats.forwarded++
-      try {
-        const part = await call<Array<KeyResult<T>>>(this.transport, owner, makeRequest(indexes.map((i) => keys[i] as string)), this.legTimeoutMs)
-        indexes.forEach((i, j) => { results[i] = part[j] as KeyResult<T> })
-      } catch (err) {
-        indexes.forEach((i) => { results[i] = { key: keys[i] as string, ok: false, error: errorToWire(err) } })
-      }
-    }))
-    return results
-  }
-
-  /** A copy: the engine's bytes are a view into its slabs, valid only until its next write, and replies are encoded after an await. */
-  private readEncoded (key: string): Uint8Array | null {
-    return this.engine.getEncoded(key)?.slice() ?? null
-  }
-
-  private ttlOf (key: string): TtlResult {
-    const ttl = this.engine.getTtl(key)
-    if (ttl === undefined) return { state: 'missing' }
-    if (ttl === null) return { state: 'persistent' }
-    return { state: 'expiring', seconds: ttl }
-  }
-
-  /** Clears this node, and every other live member unless this is already one leg of a fan-out. */
-  private async clear (localOnly: boolean): Promise<number> {
+  /** Empties this member's engine (its share of a cluster-wide clear); returns how many keys it held. */
+  clearLocal (): number {
     const removed = this.engine.size
     this.engine.clear()
-    if (localOnly) return removed
-    const members = this.otherAliveMembers()
-    const results = await Promise.allSettled(members.map(async (id) => await call<number>(this.transport, id, { op: 'clear', local: true }, this.legTimeoutMs)))
-    const total = results.reduce((sum, r) => sum + (r.status === 'fulfilled' ? r.value : 0), removed)
-    const failed = members.filter((_, i) => results[i]?.status === 'rejected')
-    if (failed.length > 0) throw new NodeUnavailableError(`cleared ${total} keys, but ${failed.length} member(s) did not answer: ${failed.join(', ')}`)
-    return total
+    return removed
   }
 
-  private localStats (): NodeStats {
-    return this.stats.snapshot(this.id, this.config.name, this.engine.stats())
+  localStats (): NodeStats {
+    const engine = this.engine.stats()
+    const hints = { pending: this.hints.pending, delivered: this.hints.delivered, dropped: this.hints.dropped }
+    return this.stats.snapshot(this.id, this.config.name, engine, this.counters.snapshot(hints, engine.tombstones), this.placement.n)
   }
 
-  /** Every live member's statistics; a member that does not answer is left out rather than failing the call. */
-  private async clusterStats (): Promise<NodeStats[]> {
-    const others = await Promise.allSettled(this.otherAliveMembers().map(async (id) => await call<NodeStats>(this.transport, id, { op: 'stats', local: true }, this.legTimeoutMs)))
-    return [this.localStats(), ...others.flatMap((r) => r.status === 'fulfilled' ? [r.value] : [])]
-  }
-
-  clusterInfo (): ClusterInfo {
-    const ownership = this.ring.ownership()
-    const members: MemberView[] = this.membership.members().map((m) => {
-      const health = this.health.get(m.id)
-      return {
-        id: m.id,
-        name: m.name,
-        addresses: m.addresses,
-        state: m.state,
-        incarnation: m.incarnation,
-        vnodes: this.ring.hasNode(m.id) ? this.ring.tokens(m.id).length : 0,
-        ownership: ownership.get(m.id) ?? 0,
-        lastAckAt: health?.lastAckAt,
-        rttMs: health?.lastRttMs
-      }
-    })
-    return { self: this.id, members, ring: this.ring.toJSON() }
-  }
-
-  /** Contacts a running node at `address` and brings it into this cluster (it pulls the member table from us). */
-  private async addNode (address: string): Promise<NodeId> {
-    const id = await this.transport.connect(address, { signal: AbortSignal.timeout(this.config.requestTimeout) })
-    await this.membership.join([id])
-    return id
-  }
-
-  /** Graceful removal of `id`: itself announces `left` and exits; another member passes the request on. */
-  private async removeNode (id: NodeId, from: NodeId): Promise<void> {
-    const member = this.membership.get(id)
-    if (member === undefined) throw new ConfigurationError(`no member with id ${id}`, 'id')
-    if (member.state === 'dead' || member.state === 'left') throw new ConfigurationError(`${member.name} (${id}) is already ${member.state}`, 'id')
-    if (this.membership.aliveMembers().length <= 1) throw new ConfigurationError(`${id} is the last member of the cluster; stop it instead`, 'id')
-    if (id !== this.id) {
-      await call<void>(this.transport, id, { op: 'removeNode', id }, this.legTimeoutMs)
-      return
-    }
-    this.events.record('left', `removal requested by ${from}`)
-    await this.leave()
-    // answer first, then let the process go
-    this.components.clock.setTimeout(() => this.components.onRemoved?.(), 0)
-  }
-
-  private otherAliveMembers (): NodeId[] {
+  otherAliveMembers (): NodeId[] {
     return this.membership.aliveMembers().map((m) => m.id).filter((id) => id !== this.id)
   }
 
-  /** Keeps the ring in step with membership: alive members in, dead and left ones out. */
+  /** The end of a graceful removal of this member: announce `left`, answer, then let the process go. */
+  async leaveOnRequest (from: NodeId): Promise<void> {
+    this.events.record('left', `removal requested by ${from}`)
+    await this.leave()
+    this.components.clock.setTimeout(() => this.components.onRemoved?.(), 0)
+  }
+
+  /**
+   * Keeps the ring in step with membership: members join it and leave it only by joining and leaving; a dead member
+   * keeps its ranges (fallbacks stand in for it with hints) until it leaves or is removed.
+   */
   private onMemberEvent (event: keyof MembershipEvents, e: MemberEvent): void {
     const m = e.member
     if (m.id === this.id) return
     const vnodes = this.vnodesOf(m)
     if (event === 'member:join' || (event === 'member:alive' && !this.ring.hasNode(m.id))) {
       this.ring.addNode(m.id, vnodes)
-      this.dropForeignKeys()
-    } else if (event === 'member:dead' || event === 'member:left') {
+    } else if (event === 'member:left') {
       this.ring.removeNode(m.id)
     } else if (event === 'member:update' && this.ring.hasNode(m.id) && this.ring.tokens(m.id).length !== vnodes) {
       this.ring.removeNode(m.id)
       this.ring.addNode(m.id, vnodes)
-      this.dropForeignKeys()
     }
+    if (event === 'member:alive' && this.hints.targets().includes(m.id)) void this.replicas.deliverHints()
     this.events.fromMember(event, e)
   }
 
@@ -318,34 +265,5 @@ export class CacheNode {
   private vnodesOf (m: Member): number {
     const vnodes = Number(m.meta.vnodes)
     return Number.isInteger(vnodes) && vnodes >= 1 && vnodes <= MAX_VIRTUAL_NODES ? vnodes : this.config.virtualNodes
-  }
-
-  /**
-   * Drops the keys this node no longer owns after the ring gained a member. With one owner per key and no hand-off
-   * yet, a stale copy would come back to life if ownership returned here (a join, then a leave): a miss is better.
-   * Works in chunks so a large cache never stalls the event loop (SWIM probes must still be answered in time).
-   */
-  private dropForeignKeys (): void {
-    if (this.purge !== undefined) {
-      this.purge.again = true
-      return
-    }
-    const purge = { keys: this.engine.keys(), dropped: 0, again: false }
-    this.purge = purge
-    const step = (): void => {
-      if (!this.started) return
-      for (let n = 0; n < PURGE_CHUNK_KEYS; n++) {
-        const next = purge.keys.next()
-        if (next.done === true) {
-          this.purge = undefined
-          if (purge.dropped > 0) this.events.record('ring:change', `dropped ${purge.dropped} keys now owned by other members (no hand-off yet)`)
-          if (purge.again) this.dropForeignKeys()
-          return
-        }
-        if (this.ring.owner(next.value) !== this.id && this.engine.delete(next.value)) purge.dropped++
-      }
-      this.components.clock.setTimeout(step, 0)
-    }
-    step()
   }
 }

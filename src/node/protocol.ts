@@ -1,23 +1,37 @@
 /**
- * The cache operations carried by `/dcache/rpc/1.0.0`, shared by the node (server) and the client.
- * Values travel as msgpack bytes (encodeValue) and nodes store them unchanged.
+ * The client protocol: cache operations from clients (and from members passing on a read-modify-write to the key's
+ * coordinator), shared by the node (server) and the client. Values travel as msgpack bytes (encodeValue) and nodes
+ * store them unchanged. Replica traffic between members has its own protocol (replication/replica-service.ts).
  * APPEND ONLY: op names and field names are on the wire.
  */
+import type { ConsistencyLevel } from '../config/index.js'
 import type { NodeId } from '../net/transport.js'
+import type { VersionVector } from '../replication/index.js'
 import type { RingSnapshot } from '../ring/index.js'
 
 /**
  * The Transport protocol of cache operations. On libp2p it travels as the `op` of frames on the one
- * `/dcache/rpc/1.0.0` stream per peer, next to SWIM's `/dcache/swim/1.0.0`.
+ * `/dcache/rpc/1.0.0` stream per peer, next to SWIM's and the replica protocol. Version 2: per-request levels,
+ * session times and versioned replies.
  */
-export const CACHE_PROTOCOL = '/dcache/cache/1.0.0'
+export const CACHE_PROTOCOL = '/dcache/cache/2.0.0'
 
-/** Set on a request that must be served by the receiving node itself (already routed, or a fan-out leg). */
-interface Routed { local?: boolean }
+/** Options every keyed request may carry. */
+export interface RequestOptions {
+  /** Replicas to wait for; omitted = the node's readConsistency / writeConsistency / consistency. */
+  consistency?: ConsistencyLevel
+  /**
+   * Session guarantee: the newest write time of this key (of each key, for mget) the caller has already seen; a
+   * replica holding anything older is not used for the answer.
+   */
+  minTs?: number | number[]
+  /** Times a member passed this request on to the key's coordinator (a read-modify-write goes at most one hop). */
+  hops?: number
+}
 
-export type CacheRequest = Routed & (
-  | { op: 'get', key: string }
-  | { op: 'put', key: string, value: Uint8Array, ttl?: number }
+export type CacheRequest = RequestOptions & (
+  | { op: 'get', key: string, siblings?: boolean }
+  | { op: 'put', key: string, value: Uint8Array, ttl?: number, context?: VersionVector }
   | { op: 'delete', keys: string[] }
   | { op: 'exists', key: string }
   | { op: 'clear' }
@@ -36,11 +50,33 @@ export type CacheRequest = Routed & (
 
 export type CacheOp = CacheRequest['op']
 
+/** The version part of every keyed reply: the newest write time of the key the answer reflects (0: none). */
+export interface Versioned { ts: number }
+
+/**
+ * A read's answer: the value (null on a miss) and, when concurrent writes were kept as siblings, every value and the
+ * context that a put must carry to resolve them.
+ */
+export interface GetReply extends Versioned {
+  value: Uint8Array | null
+  siblings?: Uint8Array[]
+  context?: VersionVector
+}
+
+/** A write's answer: its time and how many replicas stored it. */
+export interface WriteReply extends Versioned { acked: number }
+
+/** A delete's answer per key: whether a replica held the key, the tombstone's time. */
+export interface DeleteReply extends WriteReply { existed: boolean }
+
 /** getTtl's three cases on the wire: no such key, no expiry, seconds left. */
-export type TtlResult = { state: 'missing' } | { state: 'persistent' } | { state: 'expiring', seconds: number }
+export type TtlResult = Versioned & ({ state: 'missing' } | { state: 'persistent' } | { state: 'expiring', seconds: number })
+
+/** A keyed answer with the key's time (incr: the new value; getset: the old value's bytes or null; touch, exists: whether it was there). */
+export interface Reply<T> extends Versioned { value: T }
 
 /** Per-key outcome of a multi-key operation: the value (or presence), or the error that key met. */
-export type KeyResult<T> = { key: string, ok: true, value: T } | { key: string, ok: false, error: { code: string, message: string } }
+export type KeyResult<T> = { key: string, ok: true, value: T } | { key: string, ok: false, error: { code: string, message: string, details?: Record<string, unknown> } }
 
 /** One member as nodes report it to clients and the CLI. */
 export interface MemberView {
@@ -58,9 +94,11 @@ export interface MemberView {
   rttMs?: number
 }
 
-/** What `cluster` returns: who answered, the members it knows, and its ring. */
+/** What `cluster` returns: who answered, the members it knows, its ring and the cluster's replication factor. */
 export interface ClusterInfo {
   self: NodeId
   members: MemberView[]
   ring: RingSnapshot
+  /** Replicas per key as configured (N); a key has fewer while the ring has fewer members. */
+  replicationFactor: number
 }

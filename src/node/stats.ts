@@ -1,5 +1,6 @@
 import type { Clock } from '../common/clock.js'
 import type { CacheStats } from '../store/index.js'
+import type { ReplicationStats } from '../replication/index.js'
 import type { CacheOp } from './protocol.js'
 
 /** Latency samples kept per node for percentiles: the most recent ones only, so the figures follow the load. */
@@ -13,11 +14,14 @@ export interface NodeStats {
   time: number
   uptimeMs: number
   engine: CacheStats
-  /** Requests served, by operation (including those forwarded on). */
+  /** Client requests served, by operation (a request counts once, on the member it came to). */
   requests: Partial<Record<CacheOp, number>>
   errors: number
-  /** Requests passed on to the key's owner. */
+  /** Requests passed on to another member (read-modify-writes to their key's coordinator). */
   forwarded: number
+  /** Replicas per key now (the configured N, or fewer while the ring has fewer members). */
+  replicationFactor: number
+  replication: ReplicationStats
   /** Over the last LATENCY_WINDOW requests, in milliseconds. */
   latency: { p50Ms: number, p99Ms: number }
 }
@@ -41,7 +45,7 @@ export class NodeStatsRecorder {
     this.latencies[this.samples++ % LATENCY_WINDOW] = latencyMs
   }
 
-  snapshot (id: string, name: string, engine: CacheStats): NodeStats {
+  snapshot (id: string, name: string, engine: CacheStats, replication: ReplicationStats, replicationFactor: number): NodeStats {
     const window = this.latencies.slice(0, Math.min(this.samples, LATENCY_WINDOW)).sort()
     const at = (q: number): number => window.length === 0 ? 0 : window[Math.min(window.length - 1, Math.floor(q * window.length))] as number
     const now = this.clock.now()
@@ -54,6 +58,8 @@ export class NodeStatsRecorder {
       requests: { ...this.requests },
       errors: this.errors,
       forwarded: this.forwarded,
+      replicationFactor,
+      replication,
       latency: { p50Ms: at(0.5), p99Ms: at(0.99) }
     }
   }

@@ -1,4 +1,5 @@
 import { InvalidKeyError, ProtocolError } from '../common/errors.js'
+import { CONSISTENCY_LEVELS } from '../config/index.js'
 import type { CacheRequest } from './protocol.js'
 
 type FieldCheck = (value: unknown) => boolean
@@ -10,12 +11,19 @@ const isNumber: FieldCheck = (v) => typeof v === 'number' && Number.isFinite(v)
 const isDelta: FieldCheck = (v) => typeof v === 'bigint' || isNumber(v)
 const optional = (check: FieldCheck): FieldCheck => (v) => v === undefined || v === null || check(v)
 const isStringList: FieldCheck = (v) => Array.isArray(v) && v.every(isString)
+const isLevel: FieldCheck = (v) => typeof v === 'string' && (CONSISTENCY_LEVELS as readonly string[]).includes(v)
+const isTime: FieldCheck = (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0
+const isTimes: FieldCheck = (v) => isTime(v) || (Array.isArray(v) && v.every(isTime))
+const isVector: FieldCheck = (v) => Array.isArray(v) && v.every((e) => Array.isArray(e) && e.length === 2 && isTime(e[0]) && isTime(e[1]))
 const isEntryList: FieldCheck = (v) => Array.isArray(v) && v.every((e) => Array.isArray(e) && e.length === 2 && isString(e[0]) && isBytes(e[1]))
+
+/** Options any operation may carry (ignored where they mean nothing). */
+const OPTIONS: Record<string, FieldCheck> = { consistency: optional(isLevel), minTs: optional(isTimes), hops: optional(isNumber) }
 
 // The fields each operation needs, and their shape. Keys get their own error class: a bad key is the caller's input.
 const SHAPES: Record<string, Record<string, FieldCheck>> = {
-  get: { key: isString },
-  put: { key: isString, value: isBytes, ttl: optional(isNumber) },
+  get: { key: isString, siblings: optional((v) => typeof v === 'boolean') },
+  put: { key: isString, value: isBytes, ttl: optional(isNumber), context: optional(isVector) },
   delete: { keys: isStringList },
   exists: { key: isString },
   clear: {},
@@ -39,7 +47,7 @@ export function validateRequest (req: unknown): CacheRequest {
   // Object.hasOwn: ops like 'constructor' or 'toString' must not find Object's members
   const shape = typeof op === 'string' && Object.hasOwn(SHAPES, op) ? SHAPES[op] : undefined
   if (shape === undefined) throw new ProtocolError(`unknown operation "${String(op)}"`)
-  for (const [field, check] of Object.entries(shape)) {
+  for (const [field, check] of [...Object.entries(shape), ...Object.entries(OPTIONS)]) {
     const value = (req as Record<string, unknown>)[field]
     if (check(value)) continue
     if (field === 'key' || field === 'keys') throw new InvalidKeyError(`${op}: ${field} must be ${field === 'key' ? 'a string' : 'a list of strings'}`)

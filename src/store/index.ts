@@ -1,4 +1,6 @@
-export { LocalCache, type LocalCacheInit, type PutOptions } from './local-cache.js'
+export {
+  type ChangeKind, type ChangeListener, type EntryRecord, LocalCache, type LocalCacheInit, type PutEntryOptions, type PutOptions
+} from './local-cache.js'
 export type { EvictionPolicy } from './eviction/policy.js'
 export { LruPolicy } from './eviction/lru.js'
 export { LfuPolicy } from './eviction/lfu.js'

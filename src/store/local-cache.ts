@@ -17,7 +17,7 @@ import { type CacheStats, StatsCounters } from './stats.js'
 import { storedValueBytes, ValueSlabs } from './value-slabs.js'
 
 export interface LocalCacheInit {
-  /** Memory budget in bytes: keys + stored values + ENTRY_OVERHEAD_BYTES per entry. @default MAX_MEMORY_BYTES (1 GiB) */
+  /** Memory budget in bytes: keys + stored values and metadata + ENTRY_OVERHEAD_BYTES per entry. @default MAX_MEMORY_BYTES (1 GiB) */
   maxMemory?: number
   /** A policy name or your own EvictionPolicy instance. @default EVICTION_POLICY ('lru') */
   evictionPolicy?: EvictionPolicyName | EvictionPolicy
@@ -25,7 +25,7 @@ export interface LocalCacheInit {
   defaultTtl?: number
   /** Longest key in UTF-8 bytes. @default MAX_KEY_BYTES (1 KiB) */
   maxKeyBytes?: number
-  /** Largest encoded value in bytes. @default MAX_VALUE_BYTES (1 MiB) */
+  /** Largest encoded value in bytes (with putEntry: value and metadata together). @default MAX_VALUE_BYTES (1 MiB) */
   maxValueBytes?: number
   /** Encoded values at least this large are stored deflated when that saves space; 0 = never. @default COMPRESSION_THRESHOLD_BYTES (4096) */
   compressionThreshold?: number
@@ -40,6 +40,36 @@ export interface PutOptions {
   ttl?: number
 }
 
+/** A stored entry as replication sees it. */
+export interface EntryRecord {
+  /** The value's msgpack bytes (as putEncoded takes them), or undefined for a tombstone. A copy: safe to keep. */
+  value: Uint8Array | undefined
+  /** The opaque metadata stored with it (empty when none). A copy. */
+  meta: Uint8Array
+  /** Absolute expiry in clock ms; 0 = never. For a tombstone: when it is purged. */
+  expiresAt: number
+}
+
+export interface PutEntryOptions {
+  /** Opaque bytes kept with the entry (copied); the engine never reads them. */
+  meta: Uint8Array
+  /** Absolute expiry in clock ms (0 = never). A tombstone must have one (> 0). */
+  expiresAt: number
+  /**
+   * Called with the stored entry (live or tombstone) if there is one; the write happens only if it returns true.
+   * It must not modify this cache.
+   */
+  replaceIf?: (stored: EntryRecord) => boolean
+}
+
+/** What happened to a key: written (put, putEntry, increment, touch...), deleted, evicted, or expired (tombstones too). */
+export type ChangeKind = 'write' | 'delete' | 'evict' | 'expire'
+/** Runs inside the operation that made the change: it must not throw or modify the cache (queue the work instead). */
+export type ChangeListener = (key: string, change: ChangeKind) => void
+
+/** The bytes of a tombstone's value and of an entry without metadata; never written to. */
+const NO_BYTES = new Uint8Array(0)
+
 /**
  * One node's entries: values, expiry, eviction under a memory budget, statistics. No network code.
  *
@@ -50,6 +80,10 @@ export interface PutOptions {
  *
  * Counters (`increment`/`decrement`) use safe integers: a number counter is exact up to 2^53-1 and a step past it
  * throws NotAnIntegerError; a counter stored as a bigint (or stepped by a bigint) uses bigint arithmetic, unbounded.
+ *
+ * For replication (`getEntry` / `putEntry` / `entries`), an entry can carry opaque metadata bytes, and can be a
+ * tombstone: metadata and an expiry but no value. Every other method treats a tombstone as a missing key.
+ * `onChange` reports each key that changes.
  */
 export class LocalCache {
   readonly maxMemory: number
@@ -60,12 +94,16 @@ export class LocalCache {
   readonly sweepIntervalMs: number
   readonly policy: EvictionPolicy
   private readonly clock: Clock
-  private readonly entries = new EntryTable()
-  private readonly keyIndex = new KeyIndex(this.entries)
+  private readonly table = new EntryTable()
+  private readonly keyIndex = new KeyIndex(this.table)
   private readonly values = new ValueSlabs()
   private readonly expiry = new ExpiryIndex()
   private readonly counters = new StatsCounters()
   private memoryUsed = 0
+  /** Entries that are tombstones: in the KeyIndex, not in `size`. */
+  private tombstoneCount = 0
+  /** Undefined while nobody listens, so that each change costs one field check; replaced, never mutated. */
+  private changeListeners: readonly ChangeListener[] | undefined
   /** Live values' bytes before and after compression, for the compression ratio. */
   private encodedBytes = 0
   private storedBytes = 0
@@ -91,7 +129,7 @@ export class LocalCache {
     const now = this.clock.now()
     const expiresAt = this.expiryFor(opts?.ttl, now)
     const encoded = encodeValue(value)
-    this.write(key, this.prepare(key, encoded), encoded.length, expiresAt, now)
+    this.write(key, this.prepare(key, encoded, 0), encoded.length, NO_BYTES, false, expiresAt, now)
   }
 
   /** Stores bytes made by `encodeValue` as they are (the network path); they are copied, so the caller may reuse them. */
@@ -101,7 +139,77 @@ export class LocalCache {
     if (!(encoded instanceof Uint8Array) || encoded.length === 0) throw new SerializationError('encoded value must be a non-empty Uint8Array')
     const now = this.clock.now()
     const expiresAt = this.expiryFor(opts?.ttl, now)
-    this.write(key, this.prepare(key, encoded), encoded.length, expiresAt, now)
+    this.write(key, this.prepare(key, encoded, 0), encoded.length, NO_BYTES, false, expiresAt, now)
+  }
+
+  /**
+   * Stores an entry as replication moves it: `value` is msgpack bytes as putEncoded takes them, or undefined for a
+   * tombstone. Both `value` and `opts.meta` are copied. maxValueBytes limits value and metadata together; both are
+   * charged to the memory budget; only the value is compressed. An expiry at or before now stores nothing and
+   * removes the key's entry, as an expiry. Returns false when `opts.replaceIf` refused the write, else true.
+   */
+  putEntry (key: string, value: Uint8Array | undefined, opts: PutEntryOptions): boolean {
+    this.counters.operations.putEntry++
+    this.checkKey(key)
+    const tombstone = value === undefined
+    if (!tombstone && (!(value instanceof Uint8Array) || value.length === 0)) {
+      throw new SerializationError('encoded value must be a non-empty Uint8Array, or undefined for a tombstone')
+    }
+    const { meta, expiresAt, replaceIf } = opts
+    if (!(meta instanceof Uint8Array)) throw new SerializationError('meta must be a Uint8Array')
+    checkExpiresAt(expiresAt, tombstone)
+    const encoded = value ?? NO_BYTES
+    const stored = this.prepare(key, encoded, meta.length)
+    const now = this.clock.now()
+    if (replaceIf !== undefined) {
+      const slot = this.storedSlot(key, now)
+      if (slot >= 0 && !replaceIf(this.recordAt(slot))) return false
+    }
+    if (expiresAt !== 0 && expiresAt <= now) {
+      const slot = this.storedSlot(key, now)
+      if (slot >= 0) this.expire(slot)
+      return true
+    }
+    this.write(key, stored, encoded.length, meta, tombstone, expiresAt, now)
+    return true
+  }
+
+  /**
+   * The entry stored under `key`, live or tombstone (never an expired one), with copies of its bytes; undefined if
+   * there is none. Not a read for hit/miss statistics, but a use for the eviction order.
+   */
+  getEntry (key: string): EntryRecord | undefined {
+    this.counters.operations.getEntry++
+    this.checkKey(key)
+    const slot = this.storedSlot(key, this.clock.now())
+    if (slot < 0) return undefined
+    this.policy.onAccess(slot)
+    return this.recordAt(slot)
+  }
+
+  /** Every live entry and tombstone, for hint delivery and anti-entropy; entries that expire meanwhile are skipped. */
+  * entries (): IterableIterator<[string, EntryRecord]> {
+    for (let slot = 0; slot < this.table.slotLimit; slot++) {
+      if (!this.table.isLive(slot)) continue
+      const expiresAt = this.table.expiresAt(slot)
+      if (expiresAt === 0 || expiresAt > this.clock.now()) yield [this.keyIndex.keyOf(slot), this.recordAt(slot)]
+    }
+  }
+
+  /**
+   * Calls `listener` after every change to a key: 'write' (put, putEncoded, putMultiple, putEntry, increment,
+   * decrement, getAndSet, touch), 'delete', 'evict' and 'expire' (tombstones purged included). clear() reports
+   * nothing. Returns the function that unsubscribes it.
+   */
+  onChange (listener: ChangeListener): () => void {
+    this.changeListeners = [...(this.changeListeners ?? []), listener]
+    return () => {
+      const listeners = [...(this.changeListeners ?? [])]
+      const at = listeners.indexOf(listener)
+      if (at < 0) return
+      listeners.splice(at, 1)
+      this.changeListeners = listeners.length === 0 ? undefined : listeners
+    }
   }
 
   /** The value, or undefined on a miss (a miss is not an error). */
@@ -123,7 +231,7 @@ export class LocalCache {
     return slot < 0 ? undefined : this.encodedAt(slot)
   }
 
-  /** True if the key was there. */
+  /** True if the key was there (a tombstone is not, and stays). */
   delete (key: string): boolean {
     this.counters.operations.delete++
     this.checkKey(key)
@@ -131,6 +239,20 @@ export class LocalCache {
     if (slot < 0) return false
     this.removeEntry(slot)
     this.counters.deletes++
+    if (this.changeListeners !== undefined) this.emit(key, 'delete')
+    return true
+  }
+
+  /**
+   * Removes the key's entry, value or tombstone (delete leaves tombstones), and reports a 'delete'; true if there was
+   * one. For replication, to drop a key this member no longer holds: not counted in the statistics.
+   */
+  remove (key: string): boolean {
+    this.checkKey(key)
+    const slot = this.storedSlot(key, this.clock.now())
+    if (slot < 0) return false
+    this.removeEntry(slot)
+    if (this.changeListeners !== undefined) this.emit(key, 'delete')
     return true
   }
 
@@ -144,12 +266,12 @@ export class LocalCache {
   clear (): void {
     this.counters.operations.clear++
     this.keyIndex.clear()
-    this.entries.clear()
+    this.table.clear()
     this.values.clear()
     this.expiry.clear()
     this.policy.clear()
     this.encodedLengthOfCompressed.clear()
-    this.memoryUsed = this.encodedBytes = this.storedBytes = 0
+    this.memoryUsed = this.encodedBytes = this.storedBytes = this.tombstoneCount = 0
   }
 
   /** Values in the order of `keys`, undefined for each miss. */
@@ -170,9 +292,9 @@ export class LocalCache {
     const prepared = Array.from(entries, ([key, value]) => {
       this.checkKey(key)
       const encoded = encodeValue(value)
-      return { key, stored: this.prepare(key, encoded), encodedLength: encoded.length }
+      return { key, stored: this.prepare(key, encoded, 0), encodedLength: encoded.length }
     })
-    for (const { key, stored, encodedLength } of prepared) this.write(key, stored, encodedLength, expiresAt, now)
+    for (const { key, stored, encodedLength } of prepared) this.write(key, stored, encodedLength, NO_BYTES, false, expiresAt, now)
   }
 
   /** Adds `delta` to the integer at `key` (0 when missing) and returns the result; keeps the key's expiry. */
@@ -195,12 +317,12 @@ export class LocalCache {
     const now = this.clock.now()
     const expiresAt = this.expiryFor(opts?.ttl, now)
     const encoded = encodeValue(value)
-    const stored = this.prepare(key, encoded)
+    const stored = this.prepare(key, encoded, 0)
     const slot = this.liveSlot(key, now)
     const previous = slot < 0 ? undefined : this.decodeAt(slot)
     if (slot < 0) this.counters.misses++
     else this.counters.hits++
-    this.write(key, stored, encoded.length, expiresAt, now)
+    this.write(key, stored, encoded.length, NO_BYTES, false, expiresAt, now)
     return previous
   }
 
@@ -212,9 +334,10 @@ export class LocalCache {
     const expiresAt = this.expiryFor(checkTtl(ttl), now)
     const slot = this.liveSlot(key, now)
     if (slot < 0) return false
-    this.expiry.change(slot, this.entries.expiresAt(slot), expiresAt)
-    this.entries.setExpiresAt(slot, expiresAt)
+    this.expiry.change(slot, this.table.expiresAt(slot), expiresAt)
+    this.table.setExpiresAt(slot, expiresAt)
     this.policy.onUpdate(slot, expiresAt)
+    if (this.changeListeners !== undefined) this.emit(key, 'write')
     return true
   }
 
@@ -225,28 +348,28 @@ export class LocalCache {
     const now = this.clock.now()
     const slot = this.liveSlot(key, now)
     if (slot < 0) return undefined
-    const expiresAt = this.entries.expiresAt(slot)
+    const expiresAt = this.table.expiresAt(slot)
     return expiresAt === 0 ? null : (expiresAt - now) / 1000
   }
 
-  /** Live keys (for anti-entropy); keys that expire during the iteration are skipped. */
+  /** Live keys, tombstones left out; keys that expire during the iteration are skipped. */
   * keys (): IterableIterator<string> {
-    for (let slot = 0; slot < this.entries.slotLimit; slot++) {
-      if (!this.entries.isLive(slot)) continue
-      const expiresAt = this.entries.expiresAt(slot)
+    for (let slot = 0; slot < this.table.slotLimit; slot++) {
+      if (!this.table.isLive(slot) || this.table.isTombstone(slot)) continue
+      const expiresAt = this.table.expiresAt(slot)
       if (expiresAt === 0 || expiresAt > this.clock.now()) yield this.keyIndex.keyOf(slot)
     }
   }
 
-  /** Number of live keys (removes the expired ones first). */
+  /** Number of live keys, tombstones left out (removes the expired entries first). */
   get size (): number {
     this.sweepExpired(Infinity)
-    return this.keyIndex.size
+    return this.keyIndex.size - this.tombstoneCount
   }
 
   /**
-   * One bounded step of the active expiry: removes expired entries, earliest first, looking at no more than
-   * `maxWork` of them. Returns the number removed.
+   * One bounded step of the active expiry: removes expired entries (tombstones included), earliest first, looking
+   * at no more than `maxWork` of them. Returns the number removed.
    */
   sweepExpired (maxWork = SWEEP_MAX_WORK): number {
     return this.sweepAt(this.clock.now(), maxWork)
@@ -283,6 +406,8 @@ export class LocalCache {
       evictionsByPolicy: { [this.policy.name]: c.evictions },
       expirations: c.expirations,
       keys: this.size,
+      tombstones: this.tombstoneCount, // after `size` has purged the expired ones
+      tombstonesPurged: c.tombstonesPurged,
       memoryUsedBytes: this.memoryUsed,
       maxMemoryBytes: this.maxMemory,
       evictionPolicy: this.policy.name,
@@ -293,7 +418,7 @@ export class LocalCache {
   }
 
   private sweepAt (now: number, maxWork: number): number {
-    const e = this.entries
+    const e = this.table
     let removed = 0
     for (let work = 0; work < maxWork; work++) {
       const slot = this.expiry.due(now)
@@ -327,8 +452,8 @@ export class LocalCache {
     const current = slot < 0 ? 0 : this.decodeAt(slot)
     const next = addToCounter(key, current, delta)
     const encoded = encodeValue(next)
-    const expiresAt = slot < 0 ? this.expiryFor(undefined, now) : this.entries.expiresAt(slot)
-    this.write(key, this.prepare(key, encoded), encoded.length, expiresAt, now)
+    const expiresAt = slot < 0 ? this.expiryFor(undefined, now) : this.table.expiresAt(slot)
+    this.write(key, this.prepare(key, encoded, 0), encoded.length, NO_BYTES, false, expiresAt, now)
     return next
   }
 
@@ -344,11 +469,17 @@ export class LocalCache {
     return slot
   }
 
-  /** The slot of `key` if it is there and not expired (an expired one is removed on the spot), else -1. */
+  /** The slot of `key` if it holds a value that has not expired, else -1 (tombstones are missing keys). */
   private liveSlot (key: string, now: number): number {
+    const slot = this.storedSlot(key, now)
+    return slot >= 0 && this.table.isTombstone(slot) ? -1 : slot
+  }
+
+  /** The slot of `key`'s entry, value or tombstone, if not expired (an expired one is removed on the spot), else -1. */
+  private storedSlot (key: string, now: number): number {
     const slot = this.keyIndex.find(key)
     if (slot < 0) return -1
-    const expiresAt = this.entries.expiresAt(slot)
+    const expiresAt = this.table.expiresAt(slot)
     if (expiresAt !== 0 && expiresAt <= now) {
       this.expire(slot)
       return -1
@@ -356,23 +487,47 @@ export class LocalCache {
     return slot
   }
 
+  /** The value's msgpack bytes: a view of the slab, or the inflated copy of a compressed value. */
   private encodedAt (slot: number): Uint8Array {
-    const e = this.entries
-    const stored = this.values.view(e.location(slot), e.valueLength(slot))
+    const e = this.table
+    const location = e.location(slot)
+    const held = e.heldLength(slot)
+    const start = this.values.offsetOf(location, held)
+    const stored = this.values.holderOf(location, held).subarray(start, start + e.valueLength(slot))
     return e.isCompressed(slot) ? inflateRawSync(stored) : stored
   }
 
   /** The typed value in `slot`, decoded straight out of its slab. */
   private decodeAt (slot: number): unknown {
-    const e = this.entries
+    const e = this.table
     if (e.isCompressed(slot)) return decodeValue(this.encodedAt(slot))
     const location = e.location(slot)
-    const length = e.valueLength(slot)
-    const start = this.values.offsetOf(location, length)
-    return decodeValueAt(this.values.holderOf(location, length), start, start + length)
+    const held = e.heldLength(slot)
+    const start = this.values.offsetOf(location, held)
+    return decodeValueAt(this.values.holderOf(location, held), start, start + e.valueLength(slot))
   }
 
-  private checkKey (key: string): void {
+  /** The entry in `slot` with copies of its bytes. */
+  private recordAt (slot: number): EntryRecord {
+    const e = this.table
+    const expiresAt = e.expiresAt(slot)
+    const location = e.location(slot)
+    const held = e.heldLength(slot)
+    const holder = this.values.holderOf(location, held)
+    const start = this.values.offsetOf(location, held)
+    const valueLength = e.valueLength(slot)
+    if (e.isTombstone(slot)) return { value: undefined, meta: copyOf(holder, start, held), expiresAt }
+    if (e.isCompressed(slot)) {
+      const inflated = this.encodedAt(slot) // already a copy
+      const value = new Uint8Array(inflated.buffer, inflated.byteOffset, inflated.length)
+      return { value, meta: copyOf(holder, start + valueLength, held - valueLength), expiresAt }
+    }
+    const both = copyOf(holder, start, held) // one copy for value and metadata
+    return { value: both.subarray(0, valueLength), meta: both.subarray(valueLength), expiresAt }
+  }
+
+  /** Throws InvalidKeyError for a key this cache refuses (empty, not a string, longer than maxKeyBytes). */
+  checkKey (key: string): void {
     if (typeof key !== 'string' || key.length === 0) throw new InvalidKeyError('key must be a non-empty string')
     // A UTF-16 code unit is at most 3 UTF-8 bytes, so short keys skip the byte count.
     if (key.length * 3 > this.maxKeyBytes && Buffer.byteLength(key) > this.maxKeyBytes) {
@@ -386,66 +541,97 @@ export class LocalCache {
     return seconds === 0 ? 0 : now + seconds * 1000
   }
 
-  /** Checks an encoded value against the limits and compresses it if worth it; changes nothing. */
-  private prepare (key: string, encoded: Uint8Array): Uint8Array {
+  /**
+   * Checks an encoded value and the length of its metadata against the limits, and compresses the value if worth
+   * it; changes nothing.
+   */
+  private prepare (key: string, encoded: Uint8Array, metaLength: number): Uint8Array {
     const limit = Math.min(this.maxValueBytes, MAX_STORED_VALUE_BYTES)
-    if (encoded.length > limit) {
-      throw new ValueTooLargeError(`value is ${encoded.length} bytes encoded; the limit is ${limit}`)
+    if (encoded.length + metaLength > limit) {
+      const what = metaLength === 0 ? `value is ${encoded.length} bytes encoded` : `value and metadata are ${encoded.length} + ${metaLength} bytes`
+      throw new ValueTooLargeError(`${what}; the limit is ${limit}`)
     }
     let stored = encoded
     if (this.compressionThreshold > 0 && encoded.length >= this.compressionThreshold) {
       const deflated = deflateRawSync(encoded)
       if (deflated.length < encoded.length) stored = deflated
     }
-    const cost = storedValueBytes(stored.length) + ENTRY_OVERHEAD_BYTES
+    const cost = storedValueBytes(stored.length + metaLength) + ENTRY_OVERHEAD_BYTES
     if (cost + key.length * 3 > this.maxMemory && cost + Buffer.byteLength(key) > this.maxMemory) {
       throw new ValueTooLargeError(`entry needs more than maxMemory (${this.maxMemory} bytes)`)
     }
     return stored
   }
 
-  /** Stores prepared bytes under `key`: in place over a live entry when the budget allows, else as a new entry. */
-  private write (key: string, stored: Uint8Array, encodedLength: number, expiresAt: number, now: number): void {
-    this.counters.sets++
-    const slot = this.liveSlot(key, now)
-    if (slot >= 0) {
-      const e = this.entries
-      const oldLength = e.valueLength(slot)
-      const oldCharge = this.chargeOf(slot)
-      const charge = oldCharge - storedValueBytes(oldLength) + storedValueBytes(stored.length)
-      if (this.memoryUsed - oldCharge + charge <= this.maxMemory) {
-        this.untrackValue(slot)
-        this.trackValue(slot, this.values.replace(e.location(slot), oldLength, stored), stored.length, encodedLength)
-        this.memoryUsed += charge - oldCharge
-        this.expiry.change(slot, e.expiresAt(slot), expiresAt)
-        e.setExpiresAt(slot, expiresAt)
-        this.policy.onUpdate(slot, expiresAt)
-        return
-      }
+  /**
+   * Stores prepared bytes and metadata under `key`, over its entry if it has one (value or tombstone): in place when
+   * the budget allows, else as a new entry.
+   */
+  private write (key: string, stored: Uint8Array, encodedLength: number, meta: Uint8Array, tombstone: boolean, expiresAt: number, now: number): void {
+    if (!tombstone) this.counters.sets++
+    const slot = this.storedSlot(key, now)
+    if (slot < 0) {
+      this.insert(key, stored, encodedLength, meta, tombstone, expiresAt, now)
+    } else if (!this.overwrite(slot, stored, encodedLength, meta, tombstone, expiresAt)) {
       // It only fits after evictions: store it afresh, so the policy never has to skip the key being written.
       this.removeEntry(slot)
+      this.insert(key, stored, encodedLength, meta, tombstone, expiresAt, now)
     }
-    this.insert(key, stored, encodedLength, expiresAt, now)
+    if (this.changeListeners !== undefined) this.emit(key, 'write')
   }
 
-  private insert (key: string, stored: Uint8Array, encodedLength: number, expiresAt: number, now: number): void {
-    const charge = utf8Length(key) + storedValueBytes(stored.length) + ENTRY_OVERHEAD_BYTES
+  /** Replaces the entry in `slot` in place; false (nothing changed) if that would pass the memory budget. */
+  private overwrite (slot: number, stored: Uint8Array, encodedLength: number, meta: Uint8Array, tombstone: boolean, expiresAt: number): boolean {
+    const e = this.table
+    const oldHeld = e.heldLength(slot)
+    const held = stored.length + meta.length
+    const oldCharge = this.chargeOf(slot)
+    const charge = oldCharge - storedValueBytes(oldHeld) + storedValueBytes(held)
+    if (this.memoryUsed - oldCharge + charge > this.maxMemory) return false
+    const location = this.values.reallocate(e.location(slot), oldHeld, held) // first: it may throw
+    this.fill(location, stored, meta)
+    this.untrackValue(slot)
+    this.trackValue(slot, location, stored.length, encodedLength)
+    if (e.isTombstone(slot) !== tombstone) this.tombstoneCount += tombstone ? 1 : -1
+    e.setMeta(slot, meta.length, tombstone)
+    this.memoryUsed += charge - oldCharge
+    this.expiry.change(slot, e.expiresAt(slot), expiresAt)
+    e.setExpiresAt(slot, expiresAt)
+    this.policy.onUpdate(slot, expiresAt)
+    return true
+  }
+
+  private insert (key: string, stored: Uint8Array, encodedLength: number, meta: Uint8Array, tombstone: boolean, expiresAt: number, now: number): void {
+    const held = stored.length + meta.length
+    const charge = utf8Length(key) + storedValueBytes(held) + ENTRY_OVERHEAD_BYTES
     this.makeRoom(charge, now)
-    const location = this.values.store(stored) // first: it may throw, and nothing else has changed yet
-    const e = this.entries
+    const location = this.values.allocate(held) // first: it may throw, and nothing else has changed yet
+    const e = this.table
     const slot = e.allocate()
     try {
       this.keyIndex.insert(key, slot)
     } catch (err) { // the key slabs are full
-      this.values.release(location, stored.length)
+      this.values.release(location, held)
       e.release(slot)
       throw err
     }
+    this.fill(location, stored, meta)
     this.trackValue(slot, location, stored.length, encodedLength)
+    e.setMeta(slot, meta.length, tombstone)
+    if (tombstone) this.tombstoneCount++
     this.memoryUsed += charge
     e.setExpiresAt(slot, expiresAt)
     this.expiry.add(slot, expiresAt)
     this.policy.onInsert(slot, expiresAt)
+  }
+
+  /** Copies the stored value and then its metadata into the allocation at `location`. */
+  private fill (location: number, stored: Uint8Array, meta: Uint8Array): void {
+    const held = stored.length + meta.length
+    const holder = this.values.holderOf(location, held)
+    const start = this.values.offsetOf(location, held)
+    holder.set(stored, start)
+    if (meta.length !== 0) holder.set(meta, start + stored.length)
   }
 
   /** Frees `charge` bytes of budget: expired entries go first, then the policy's victims. */
@@ -454,46 +640,63 @@ export class LocalCache {
     this.sweepAt(now, SWEEP_MAX_WORK)
     while (this.memoryUsed + charge > this.maxMemory) {
       const victim = this.policy.victim()
-      if (victim < 0 || !this.entries.isLive(victim)) return
-      this.removeEntry(victim)
+      if (victim < 0 || !this.table.isLive(victim)) return
       this.counters.evictions++
+      this.removeReporting(victim, 'evict')
     }
   }
 
   private expire (slot: number): void {
+    if (this.table.isTombstone(slot)) this.counters.tombstonesPurged++
+    else this.counters.expirations++
+    this.removeReporting(slot, 'expire')
+  }
+
+  /** Removes the entry in `slot` and tells the listeners, looking its key up only when someone listens. */
+  private removeReporting (slot: number, change: ChangeKind): void {
+    if (this.changeListeners === undefined) {
+      this.removeEntry(slot)
+      return
+    }
+    const key = this.keyIndex.keyOf(slot)
     this.removeEntry(slot)
-    this.counters.expirations++
+    this.emit(key, change)
+  }
+
+  private emit (key: string, change: ChangeKind): void {
+    for (const listener of this.changeListeners ?? []) listener(key, change)
   }
 
   /** Removes the entry in `slot`; its expiry-heap node stays for the sweep to drop (see ExpiryIndex). */
   private removeEntry (slot: number): void {
-    const e = this.entries
+    const e = this.table
     this.memoryUsed -= this.chargeOf(slot)
+    if (e.isTombstone(slot)) this.tombstoneCount--
     this.keyIndex.remove(slot)
     this.policy.onRemove(slot)
     this.untrackValue(slot)
-    this.values.release(e.location(slot), e.valueLength(slot))
+    this.values.release(e.location(slot), e.heldLength(slot))
     e.release(slot)
   }
 
   /** Bytes the entry in `slot` is charged against the memory budget. */
   private chargeOf (slot: number): number {
-    return this.entries.keyLength(slot) + storedValueBytes(this.entries.valueLength(slot)) + ENTRY_OVERHEAD_BYTES
+    return this.table.keyLength(slot) + storedValueBytes(this.table.heldLength(slot)) + ENTRY_OVERHEAD_BYTES
   }
 
   /** Records the value now stored for `slot` at `location`. */
   private trackValue (slot: number, location: number, storedLength: number, encodedLength: number): void {
     const compressed = storedLength < encodedLength
-    this.entries.setValue(slot, location, storedLength, compressed)
+    this.table.setValue(slot, location, storedLength, compressed)
     if (compressed) this.encodedLengthOfCompressed.set(slot, encodedLength)
     this.encodedBytes += encodedLength
     this.storedBytes += storedLength
   }
 
   private untrackValue (slot: number): void {
-    const storedLength = this.entries.valueLength(slot)
+    const storedLength = this.table.valueLength(slot)
     let encodedLength = storedLength
-    if (this.entries.isCompressed(slot)) {
+    if (this.table.isCompressed(slot)) {
       encodedLength = this.encodedLengthOfCompressed.get(slot) as number
       this.encodedLengthOfCompressed.delete(slot)
     }
@@ -502,10 +705,27 @@ export class LocalCache {
   }
 }
 
+/**
+ * A copy of `holder[start, start + length)` as a plain Uint8Array. Small copies come out of Node's Buffer pool: an
+ * ArrayBuffer of their own would cost several times the copy itself.
+ */
+function copyOf (holder: Uint8Array, start: number, length: number): Uint8Array {
+  const copy = Buffer.allocUnsafe(length)
+  copy.set(holder.subarray(start, start + length))
+  return new Uint8Array(copy.buffer, copy.byteOffset, length)
+}
+
 /** UTF-8 byte length of a key; plain ASCII keys, the common case, skip the native call. */
 function utf8Length (key: string): number {
   for (let i = 0; i < key.length; i++) if (key.charCodeAt(i) >= 0x80) return Buffer.byteLength(key)
   return key.length
+}
+
+function checkExpiresAt (expiresAt: unknown, tombstone: boolean): void {
+  if (typeof expiresAt !== 'number' || !Number.isFinite(expiresAt) || expiresAt < 0) {
+    throw new ConfigurationError('invalid expiresAt; must be a finite number of clock milliseconds >= 0', 'expiresAt')
+  }
+  if (tombstone && expiresAt === 0) throw new ConfigurationError('invalid expiresAt; a tombstone must have one > 0', 'expiresAt')
 }
 
 function checkTtl (ttl: unknown): number {

@@ -1,7 +1,7 @@
 /** Every operation the engine counts, by the name of its LocalCache method. */
 export const OPERATIONS = [
   'get', 'put', 'delete', 'exists', 'clear', 'getMultiple', 'putMultiple',
-  'increment', 'decrement', 'getAndSet', 'touch', 'getTtl'
+  'increment', 'decrement', 'getAndSet', 'touch', 'getTtl', 'getEntry', 'putEntry'
 ] as const
 export type OperationName = typeof OPERATIONS[number]
 
@@ -11,16 +11,21 @@ export interface CacheStats {
   misses: number
   /** hits / (hits + misses); 0 before the first read. */
   hitRatio: number
-  /** Values written (put, putMultiple per key, getAndSet, increment, decrement). */
+  /** Values written (put, putMultiple per key, putEntry with a value, getAndSet, increment, decrement). */
   sets: number
   /** Keys removed by delete. */
   deletes: number
   evictions: number
   /** Evictions by the name of the policy that chose them. */
   evictionsByPolicy: Record<string, number>
+  /** Entries removed at their expiry, tombstones left out. */
   expirations: number
-  /** Live keys. */
+  /** Live keys, tombstones left out. */
   keys: number
+  /** Tombstones held now (entries that replication keeps for a deleted key). */
+  tombstones: number
+  /** Tombstones removed at their expiry. */
+  tombstonesPurged: number
   memoryUsedBytes: number
   maxMemoryBytes: number
   evictionPolicy: string
@@ -39,5 +44,6 @@ export class StatsCounters {
   deletes = 0
   evictions = 0
   expirations = 0
+  tombstonesPurged = 0
   readonly operations: Record<OperationName, number> = Object.fromEntries(OPERATIONS.map((op) => [op, 0])) as Record<OperationName, number>
 }

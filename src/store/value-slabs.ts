@@ -11,7 +11,7 @@ const MAX_SLABS = 2 ** 32 / UNITS_PER_SLAB
  * Where stored values live. Small values are copied into chunks of shared 1 MiB slabs (one ArrayBuffer for
  * thousands of values); chunk sizes come in classes and freed chunks are reused by the next value of the same
  * class. A value too big for a slab chunk gets a buffer of its own. A location is a uint32 read together with the
- * value's length: for a slab chunk it is the chunk's offset over all slabs in CHUNK_ALIGN_BYTES units, for a value
+ * length stored there (the engine's value and metadata together): for a slab chunk it is the chunk's offset over all slabs in CHUNK_ALIGN_BYTES units, for a value
  * with its own buffer it is that buffer's id.
  */
 export class ValueSlabs {
@@ -20,13 +20,6 @@ export class ValueSlabs {
   private readonly freeChunks = new Map<number, number[]>()
   private readonly ownBuffers = new Map<number, Uint8Array>()
   private nextOwnId = 1
-
-  /** Copies `bytes` in and returns their location. */
-  store (bytes: Uint8Array): number {
-    const location = this.allocate(bytes.length)
-    this.holderOf(location, bytes.length).set(bytes, this.offsetOf(location, bytes.length))
-    return location
-  }
 
   /** Room for `length` bytes, to be filled through `holderOf` and `offsetOf`; returns its location. */
   allocate (length: number): number {
@@ -39,21 +32,16 @@ export class ValueSlabs {
     return this.freeChunks.get(size)?.pop() ?? this.carve(size)
   }
 
-  /** Overwrites the value at `location` (of `oldLength` bytes) with `bytes`, in place when the chunk class fits. */
-  replace (location: number, oldLength: number, bytes: Uint8Array): number {
-    const size = chunkBytes(bytes.length)
-    if (size <= MAX_SLAB_CHUNK_BYTES && chunkBytes(oldLength) === size) {
-      this.write(location, bytes)
-      return location
-    }
+  /**
+   * Room for `length` bytes in place of the `oldLength` bytes at `location`: the same chunk when its class fits, else
+   * a new one (allocated before the old one is released, so a failure leaves the old bytes where they were).
+   */
+  reallocate (location: number, oldLength: number, length: number): number {
+    const size = chunkBytes(length)
+    if (size <= MAX_SLAB_CHUNK_BYTES && chunkBytes(oldLength) === size) return location
+    const moved = this.allocate(length)
     this.release(location, oldLength)
-    return this.store(bytes)
-  }
-
-  /** A view of the stored bytes; valid until the location is released or replaced. */
-  view (location: number, length: number): Uint8Array {
-    if (isOwn(length)) return this.ownBuffers.get(location) as Uint8Array
-    return new Uint8Array(this.slabs[Math.floor(location / UNITS_PER_SLAB)].buffer, offsetInSlab(location), length)
+    return moved
   }
 
   /** The array that holds the value (a whole slab, or the value's own buffer): read it from `offsetOf` on, with no view made. */
@@ -82,11 +70,6 @@ export class ValueSlabs {
     this.bump = SLAB_BYTES
     this.freeChunks.clear()
     this.ownBuffers.clear()
-  }
-
-
-  private write (location: number, bytes: Uint8Array): void {
-    this.slabs[Math.floor(location / UNITS_PER_SLAB)].set(bytes, offsetInSlab(location))
   }
 
   private carve (size: number): number {

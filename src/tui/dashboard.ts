@@ -235,15 +235,13 @@ export class DashboardView {
 
   private drawTotals (): void {
     const t = this.model.totals
-    const churn = [`evict/s  ${formatCount(t.evictionsPerSec)}`, `expire/s ${formatCount(t.expirationsPerSec)}`]
-    const roomy = (this.widgets.totals.height as number) - 2 >= 6
-    this.widgets.totals.setContent([
-      `keys     ${formatCount(t.keys)}`,
-      `memory   ${formatBytes(t.memoryUsed)}/${formatBytes(t.memoryLimit)}`,
-      `hit      ${formatPercent(t.hitRatio)}`,
-      `ops/s    ${formatCount(t.opsPerSec)}`,
-      ...(roomy ? churn : [`evict ${formatCount(t.evictionsPerSec)}/s exp ${formatCount(t.expirationsPerSec)}/s`])
-    ].join('\n'))
+    const rows = (this.widgets.totals.height as number) - 2
+    const lines = rows >= 8
+      ? [`hit      ${formatPercent(t.hitRatio)}`, `ops/s    ${formatCount(t.opsPerSec)}`, `evict/s  ${formatCount(t.evictionsPerSec)}`,
+          `expire/s ${formatCount(t.expirationsPerSec)}`, `hints    ${formatCount(t.hintsPending)}`, `repair/s ${formatCount(t.repairsPerSec)}`]
+      : [`hit ${formatPercent(t.hitRatio)} ops ${formatCount(t.opsPerSec)}`, `evict ${formatCount(t.evictionsPerSec)}/s exp ${formatCount(t.expirationsPerSec)}/s`,
+          `hints ${formatCount(t.hintsPending)} rep ${formatCount(t.repairsPerSec)}/s`]
+    this.widgets.totals.setContent([`keys     ${formatCount(t.keys)}`, `memory   ${formatBytes(t.memoryUsed)}/${formatBytes(t.memoryLimit)}`, ...lines].join('\n'))
   }
 
   private drawEvents (): void {

@@ -1,4 +1,3 @@
-import { REPLICATION_FACTOR } from '../config/defaults.js'
 import { HashRing, RING_SIZE, type Balance } from '../ring/index.js'
 import type { CacheOp, ClusterInfo, MemberView } from '../node/protocol.js'
 import type { NodeEvent } from '../node/event-log.js'
@@ -39,7 +38,7 @@ export const LOG_LINES = 200
 /** How long a "now reading from another member" banner stays up. */
 export const SWITCH_BANNER_MS = 10_000
 
-/** Requests that read and that write, for the throughput chart (requests count forwarded legs too). */
+/** Requests that read and that write, for the throughput chart (client requests, each counted once). */
 const READ_OPS: readonly CacheOp[] = ['get', 'mget', 'exists', 'ttl']
 const WRITE_OPS: readonly CacheOp[] = ['put', 'mput', 'delete', 'incr', 'getset', 'touch', 'clear']
 
@@ -80,6 +79,9 @@ export interface Totals {
   opsPerSec: number
   evictionsPerSec: number
   expirationsPerSec: number
+  /** Hints fallbacks hold for members that are down, and read repairs per second, over every member. */
+  hintsPending: number
+  repairsPerSec: number
   states: Record<MemberState, number>
 }
 
@@ -140,6 +142,7 @@ export class DashboardModel {
   private nodeRates = new Map<string, { opsPerSec: number }>()
   private evictionsPerSec = 0
   private expirationsPerSec = 0
+  private repairsPerSec = 0
   private pollError?: string
   private switchBanner?: { text: string, until: number }
   private events = { contact: '', seq: 0, newestTime: 0 }
@@ -225,6 +228,8 @@ export class DashboardModel {
       opsPerSec: [...this.nodeRates.values()].reduce((a, r) => a + r.opsPerSec, 0),
       evictionsPerSec: this.evictionsPerSec,
       expirationsPerSec: this.expirationsPerSec,
+      hintsPending: sum((s) => s.replication.hints.pending),
+      repairsPerSec: this.repairsPerSec,
       states
     }
   }
@@ -251,13 +256,13 @@ export class DashboardModel {
     }
   }
 
-  /** Where `key` hashes and which members hold it (the first REPLICATION_FACTOR distinct nodes clockwise). */
+  /** Where `key` hashes and which members hold it (the first N distinct nodes clockwise, N as the cluster reports it). */
   inspectKey (key: string): KeyInspection | undefined {
     const ring = this.hashRing()
     if (ring === undefined) return undefined
     const members = new Map((this.info?.members ?? []).map((m) => [m.id, m]))
     const position = ring.position(key)
-    const replicas = ring.preferenceList(key, Math.min(REPLICATION_FACTOR, ring.nodes().length))
+    const replicas = ring.preferenceList(key, Math.min(this.info?.replicationFactor ?? 1, ring.nodes().length))
     return {
       key,
       position,
@@ -279,6 +284,7 @@ export class DashboardModel {
     const rates = new Map<string, { opsPerSec: number }>()
     let evictions = 0
     let expirations = 0
+    let repairs = 0
     for (const s of stats) {
       point.p50Ms = Math.max(point.p50Ms, s.latency.p50Ms)
       point.p99Ms = Math.max(point.p99Ms, s.latency.p99Ms)
@@ -295,12 +301,14 @@ export class DashboardModel {
       point.errorsPerSec += perSec(s.errors, prev.errors)
       evictions += perSec(s.engine.evictions, prev.engine.evictions)
       expirations += perSec(s.engine.expirations, prev.engine.expirations)
+      repairs += perSec(s.replication.readRepairs, prev.replication.readRepairs)
     }
     // A poll that brought no newer snapshot (same node times) keeps the rates and the charts as they were.
     if (rates.size === 0) return
     this.nodeRates = rates
     this.evictionsPerSec = evictions
     this.expirationsPerSec = expirations
+    this.repairsPerSec = repairs
     this.history.push(point)
     if (this.history.length > HISTORY_POINTS) this.history.shift()
   }

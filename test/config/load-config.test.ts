@@ -68,7 +68,14 @@ test('reads every field from DCACHE_* variables', () => {
       DCACHE_MAX_MEMORY: '256mb',
       DCACHE_EVICTION_POLICY: 'fifo',
       DCACHE_REPLICATION_FACTOR: '2',
-      DCACHE_CONSISTENCY: 'ONE',
+      DCACHE_CONSISTENCY: 'one',
+      DCACHE_READ_CONSISTENCY: 'all',
+      DCACHE_WRITE_CONSISTENCY: 'quorum',
+      DCACHE_CONFLICT_RESOLUTION: 'siblings',
+      DCACHE_MAX_SIBLINGS: '4',
+      DCACHE_HINT_WINDOW: '5m',
+      DCACHE_MAX_HINTS: '1000',
+      DCACHE_TOMBSTONE_GRACE: '1h',
       DCACHE_VIRTUAL_NODES: '64',
       DCACHE_DEFAULT_TTL: '0',
       DCACHE_HEALTH_CHECK_INTERVAL: '10s',
@@ -90,7 +97,14 @@ test('reads every field from DCACHE_* variables', () => {
     maxMemory: 256 * 1024 ** 2,
     evictionPolicy: 'fifo',
     replicationFactor: 2,
-    consistency: 'ONE',
+    consistency: 'one',
+    readConsistency: 'all',
+    writeConsistency: 'quorum',
+    conflictResolution: 'siblings',
+    maxSiblings: 4,
+    hintWindow: 300,
+    maxHints: 1000,
+    tombstoneGrace: 3600,
     virtualNodes: 64,
     defaultTtl: 0,
     healthCheckInterval: 10,
@@ -118,11 +132,11 @@ test('precedence: flags over env over file over defaults', () => {
   withFiles({ 'c.yaml': 'replicationFactor: 2\nconsistency: ONE\nvirtualNodes: 10\nclusterName: from-file\n' }, (dir) => {
     const config = loadConfig({
       file: join(dir, 'c.yaml'),
-      env: { DCACHE_CONSISTENCY: 'ALL', DCACHE_VIRTUAL_NODES: '20' },
+      env: { DCACHE_CONSISTENCY: 'all', DCACHE_VIRTUAL_NODES: '20' },
       flags: { virtualNodes: 30, clusterName: undefined }
     })
     assert.is(config.virtualNodes, 30) // flag
-    assert.is(config.consistency, 'ALL') // env over file
+    assert.is(config.consistency, 'all') // env over file
     assert.is(config.replicationFactor, 2) // file over default
     assert.is(config.clusterName, 'from-file') // an undefined flag does not hide the file
     assert.is(config.maxMemory, 1024 ** 3) // default

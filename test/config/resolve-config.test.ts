@@ -25,7 +25,7 @@ test('defaults follow the design card', () => {
   assert.is(config.maxMemory, 1024 ** 3)
   assert.is(config.evictionPolicy, 'lru')
   assert.is(config.replicationFactor, 3)
-  assert.is(config.consistency, 'QUORUM')
+  assert.is(config.consistency, 'quorum')
   assert.is(config.virtualNodes, 150)
   assert.is(config.defaultTtl, 3600)
   assert.is(config.healthCheckInterval, 30)
@@ -49,9 +49,9 @@ test('the resolved config is frozen, lists included', () => {
 })
 
 test('later layers win and undefined values are skipped', () => {
-  const config = resolveConfig({ replicationFactor: 5, consistency: 'ONE' }, { replicationFactor: 2, consistency: undefined })
+  const config = resolveConfig({ replicationFactor: 5, consistency: 'one' }, { replicationFactor: 2, consistency: undefined })
   assert.is(config.replicationFactor, 2)
-  assert.is(config.consistency, 'ONE')
+  assert.is(config.consistency, 'one')
 })
 
 test('human sizes, durations and text values are accepted', () => {
@@ -71,7 +71,7 @@ test('human sizes, durations and text values are accepted', () => {
   assert.is(config.virtualNodes, 64)
   assert.is(config.mdns, true)
   assert.is(config.evictionPolicy, 'lfu')
-  assert.is(config.consistency, 'ALL')
+  assert.is(config.consistency, 'all')
   assert.is(config.membershipPreset, 'wan')
   assert.equal(config.join, ['/ip4/127.0.0.1/tcp/1', '/ip4/127.0.0.1/tcp/2'])
 })
@@ -103,8 +103,8 @@ test('replicationFactor must be an integer >= 1', () => {
   rejects({ replicationFactor: 'three' }, 'replicationFactor', /got "three"/)
 })
 
-test('consistency must be ONE, QUORUM or ALL', () => {
-  rejects({ consistency: 'SOME' }, 'consistency', /^invalid consistency: must be one of ONE, QUORUM, ALL \(got "SOME"\)$/)
+test('consistency must be one, quorum or all', () => {
+  rejects({ consistency: 'SOME' }, 'consistency', /^invalid consistency: must be one of one, quorum, all \(got "SOME"\)$/)
 })
 
 test('virtualNodes must be an integer from 1 to the maximum', () => {
@@ -173,6 +173,19 @@ test('cross-field rules: value and key must fit in memory, compression below the
 test('an unknown key is an error naming it', () => {
   rejects({ maxMemroy: 5 }, 'maxMemroy', /unknown configuration key "maxMemroy"/)
   rejects({ toString: 'x' }, 'toString', /unknown configuration key "toString"/)
+})
+
+
+test('tombstones must outlive hints, or a late hint could bring a deleted key back', () => {
+  rejects({ hintWindow: 600, tombstoneGrace: 600 }, 'tombstoneGrace', /^invalid tombstoneGrace: must be longer than hintWindow \(600 s\)/)
+  assert.is(resolveConfig({ hintWindow: '1m', tombstoneGrace: '2m' }).tombstoneGrace, 120)
+})
+
+test('read and write levels default to the consistency field and take a level of their own', () => {
+  const config = resolveConfig({ consistency: 'ALL', readConsistency: 'One' })
+  assert.equal([config.consistency, config.readConsistency, config.writeConsistency], ['all', 'one', 'default'])
+  rejects({ writeConsistency: 'most' }, 'writeConsistency', /^invalid writeConsistency: must be one of default, one, quorum, all/)
+  rejects({ conflictResolution: 'merge' }, 'conflictResolution', /^invalid conflictResolution: must be one of lww, siblings/)
 })
 
 test.run()

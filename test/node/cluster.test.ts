@@ -6,7 +6,7 @@ import { CACHE_PROTOCOL } from '../../src/node/protocol.js'
 import { decodeValue, encodeValue } from '../../src/store/codec.js'
 import { createHost, Libp2pTransport } from '../../src/net/libp2p/index.js'
 import { startRealCluster, ringsConverged, waitForMembership, type RealCluster } from '../support/real-cluster.js'
-import type { CacheRequest, TtlResult } from '../../src/node/protocol.js'
+import type { CacheRequest, DeleteReply, GetReply, KeyResult, Reply, TtlResult, WriteReply } from '../../src/node/protocol.js'
 
 let cluster: RealCluster
 
@@ -25,17 +25,15 @@ test('every member ends up with the same ring after the joins', () => {
   assert.is(cluster.nodes[0]?.node.ring.nodes().length, 3)
 })
 
-test('a key written through any member lands on its owner only', async () => {
+test('a key written through any member lands on all N=3 replicas, and each reply says how many stored it', async () => {
   const client = await cluster.client()
-  for (let i = 0; i < 30; i++) await client.put(`owned:${i}`, i)
+  for (let i = 0; i < 30; i++) assert.ok((await client.put(`owned:${i}`, i, { consistency: 'all' })).acked === 3)
   for (let i = 0; i < 30; i++) {
-    const key = `owned:${i}`
-    const owner = cluster.nodes[0]?.node.ring.owner(key)
-    for (const n of cluster.nodes) assert.is(n.node.engine.exists(key), n.node.id === owner, `${key} on ${n.node.config.name}`)
+    for (const n of cluster.nodes) assert.ok(n.node.engine.getEntry(`owned:${i}`)?.value !== undefined, `owned:${i} on ${n.node.config.name}`)
   }
 })
 
-test('every operation works when sent to every member, owner or not (members forward)', async () => {
+test('every operation works when sent to every member (any member coordinates any key)', async () => {
   const host = await createHost({ listen: [] })
   const transport = new Libp2pTransport(host)
   await transport.start()
@@ -44,23 +42,25 @@ test('every operation works when sent to every member, owner or not (members for
       const to = await transport.connect(member.addresses[0] as string)
       const send = async <T>(req: CacheRequest): Promise<T> => await call<T>(transport, to, req, 5000)
       const key = `via-${i}`
-      await send({ op: 'put', key, value: encodeValue({ from: i }) })
-      assert.equal(decodeValue(await send<Uint8Array>({ op: 'get', key })), { from: i })
-      assert.is(await send({ op: 'exists', key }), true)
-      assert.is(await send({ op: 'incr', key: `${key}:n`, delta: 5 }), 5)
-      assert.is(await send({ op: 'incr', key: `${key}:n`, delta: -2 }), 3)
-      assert.equal(decodeValue(await send<Uint8Array>({ op: 'getset', key, value: encodeValue('new') })), { from: i })
-      assert.is(await send({ op: 'touch', key, ttl: 100 }), true)
+      const put = await send<WriteReply>({ op: 'put', key, value: encodeValue({ from: i }) })
+      assert.ok(put.acked >= 2 && put.ts > 0)
+      const read = await send<GetReply>({ op: 'get', key })
+      assert.equal(decodeValue(read.value as Uint8Array), { from: i })
+      assert.is(read.ts, put.ts)
+      assert.is((await send<Reply<boolean>>({ op: 'exists', key })).value, true)
+      assert.is((await send<Reply<number>>({ op: 'incr', key: `${key}:n`, delta: 5 })).value, 5)
+      assert.is((await send<Reply<number>>({ op: 'incr', key: `${key}:n`, delta: -2 })).value, 3)
+      assert.equal(decodeValue((await send<Reply<Uint8Array>>({ op: 'getset', key, value: encodeValue('new') })).value), { from: i })
+      assert.is((await send<Reply<boolean>>({ op: 'touch', key, ttl: 100 })).value, true)
       const ttl = await send<TtlResult>({ op: 'ttl', key })
-      assert.is(ttl.state, 'expiring')
       assert.ok(ttl.state === 'expiring' && ttl.seconds > 99 && ttl.seconds <= 100)
-      assert.equal(await send({ op: 'ttl', key: `${key}:missing` }), { state: 'missing' })
+      assert.is((await send<TtlResult>({ op: 'ttl', key: `${key}:missing` })).state, 'missing')
       const keys = [key, `${key}:n`, `${key}:missing`]
-      const got = await send<Array<{ key: string, ok: boolean, value: Uint8Array | null }>>({ op: 'mget', keys })
-      assert.equal(got.map((r) => r.value === null ? null : decodeValue(r.value)), ['new', 3, null])
-      const deleted = await send<Array<{ ok: boolean, value: boolean }>>({ op: 'delete', keys })
-      assert.equal(deleted.map((r) => r.value), [true, true, false])
-      assert.is(await send({ op: 'exists', key }), false)
+      const got = await send<Array<KeyResult<GetReply>>>({ op: 'mget', keys })
+      assert.equal(got.map((r) => r.ok && r.value.value !== null ? decodeValue(r.value.value) : null), ['new', 3, null])
+      const deleted = await send<Array<KeyResult<DeleteReply>>>({ op: 'delete', keys })
+      assert.equal(deleted.map((r) => r.ok && r.value.existed), [true, true, false])
+      assert.is((await send<Reply<boolean>>({ op: 'exists', key })).value, false)
     }
   } finally {
     await transport.stop()
@@ -86,13 +86,13 @@ test('unknown operations, malformed bodies and missing fields get typed errors a
     assert.is(await rejection(encodeValue({ op: 'bogus' })), 'ProtocolError')
     assert.is(await rejection(new Uint8Array([0xc1, 0xff, 0x00])), 'SerializationError')
     assert.is(await rejection(encodeValue({ op: 'get' })), 'InvalidKeyError')
-    assert.is(await call(transport, to, { op: 'exists', key: 'still-serving' }, 5000), false)
+    assert.is((await call<Reply<boolean>>(transport, to, { op: 'exists', key: 'still-serving' }, 5000)).value, false)
   } finally {
     await transport.stop()
   }
 })
 
-test('the client splits getMultiple and putMultiple by owner and returns per-key results in order', async () => {
+test('the client splits getMultiple and putMultiple by first replica and returns per-key results in order', async () => {
   const client = await cluster.client()
   const entries = Array.from({ length: 50 }, (_, i): [string, string] => [`multi:${i}`, `v${i}`])
   const stored = await client.putMultiple(entries)

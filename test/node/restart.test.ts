@@ -1,4 +1,5 @@
-// A node restarted with the same data dir keeps its PeerId and is taken back into every ring.
+// A node restarted with the same data dir keeps its PeerId; while it is down it stays in the rings as a dead member
+// (fallbacks stand in for it), and it is alive again in every ring once back.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { join } from 'node:path'
@@ -6,7 +7,7 @@ import { stat } from 'node:fs/promises'
 import { PRIVATE_KEY_FILE } from '../../src/node/index.js'
 import { startRealCluster, ringsConverged, waitForMembership } from '../support/real-cluster.js'
 
-test('a restarted node keeps its PeerId, its key file is private, and it rejoins every ring', async () => {
+test('a restarted node keeps its PeerId, its key file is private, keeps its ranges while dead, and is alive in every ring again', async () => {
   const cluster = await startRealCluster(3)
   try {
     await waitForMembership(cluster.nodes, () => ringsConverged(cluster.nodes), 'three members in every ring')
@@ -19,7 +20,8 @@ test('a restarted node keeps its PeerId, its key file is private, and it rejoins
     await third.stop()
     cluster.nodes.splice(2, 1)
     const survivors = [...cluster.nodes]
-    await waitForMembership(survivors, () => survivors.every((n) => !n.node.ring.hasNode(id)), 'the stopped node to leave every ring', 30_000)
+    await waitForMembership(survivors, () => survivors.every((n) => n.node.membership.stateOf(id) === 'dead'), 'the stopped node to be dead everywhere', 30_000)
+    assert.ok(survivors.every((n) => n.node.ring.hasNode(id)), 'a dead member keeps its ranges')
 
     const again = await cluster.add('node-3')
     assert.is(again.node.id, id, 'same PeerId after restart')

@@ -2,6 +2,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { LocalCache, type LocalCacheInit } from '../../src/store/index.js'
 import { ENTRY_OVERHEAD_BYTES } from '../../src/store/constants.js'
+import { INLINE_KEY_BYTES } from '../../src/store/entry.js'
 import { storedValueBytes } from '../../src/store/value-slabs.js'
 import { encodeValue } from '../../src/store/codec.js'
 import { ManualClock } from '../support/manual-clock.js'
@@ -450,7 +451,8 @@ test('the sweep does not count a deleted entry with a ttl as expired', () => {
 
 test('keys of every shape are distinct entries and come back exactly from keys()', () => {
   const { cache } = setup()
-  const keys = ['k', 'é', '😀', 'a\ud800', 'a\udc00', 'a\ufffd', 'x'.repeat(20), 'x'.repeat(21), 'é'.repeat(11), 'y'.repeat(1024)]
+  const inline = INLINE_KEY_BYTES // the longest key kept in the entry's record
+  const keys = ['k', 'é', '😀', 'a\ud800', 'a\udc00', 'a\ufffd', 'x'.repeat(inline), 'x'.repeat(inline + 1), 'é'.repeat(inline / 2 + 1), 'y'.repeat(1024)]
   keys.forEach((k, i) => cache.put(k, i))
   keys.forEach((k, i) => assert.is(cache.get(k), i, k))
   assert.equal([...cache.keys()].sort(), [...keys].sort())

@@ -3,6 +3,7 @@ import type { ClusterInfo, MemberView } from '../../src/node/protocol.js'
 import type { NodeEvent } from '../../src/node/event-log.js'
 import type { NodeStats } from '../../src/node/stats.js'
 import type { CacheStats } from '../../src/store/index.js'
+import type { ReplicationStats } from '../../src/replication/index.js'
 import type { DashboardSource } from '../../src/tui/index.js'
 
 /** A node id shaped like a libp2p one, so short ids look real. */
@@ -13,14 +14,25 @@ export function nodeId (name: string): string {
 export function engineStats (over: Partial<CacheStats> = {}): CacheStats {
   return {
     hits: 0, misses: 0, hitRatio: 0, sets: 0, deletes: 0, evictions: 0, evictionsByPolicy: {}, expirations: 0, keys: 0,
-    memoryUsedBytes: 0, maxMemoryBytes: 1024 ** 3, evictionPolicy: 'lru', compressedValues: 0, compressionRatio: 1,
-    operations: { get: 0, put: 0, delete: 0, exists: 0, clear: 0, getMultiple: 0, putMultiple: 0, increment: 0, decrement: 0, getAndSet: 0, touch: 0, getTtl: 0 },
+    memoryUsedBytes: 0, maxMemoryBytes: 1024 ** 3, evictionPolicy: 'lru', compressedValues: 0, compressionRatio: 1, tombstones: 0, tombstonesPurged: 0,
+    operations: { get: 0, put: 0, delete: 0, exists: 0, clear: 0, getMultiple: 0, putMultiple: 0, increment: 0, decrement: 0, getAndSet: 0, touch: 0, getTtl: 0, getEntry: 0, putEntry: 0 },
     ...over
   }
 }
 
 export function nodeStats (name: string, time: number, over: Partial<NodeStats> = {}): NodeStats {
-  return { id: nodeId(name), name, time, uptimeMs: time, engine: engineStats(), requests: {}, errors: 0, forwarded: 0, latency: { p50Ms: 0, p99Ms: 0 }, ...over }
+  return {
+    id: nodeId(name), name, time, uptimeMs: time, engine: engineStats(), requests: {}, errors: 0, forwarded: 0, latency: { p50Ms: 0, p99Ms: 0 },
+    replicationFactor: 3, replication: replicationStats(), ...over
+  }
+}
+
+export function replicationStats (over: Partial<ReplicationStats> = {}): ReplicationStats {
+  return {
+    coordinated: { one: { read: 0, write: 0 }, quorum: { read: 0, write: 0 }, all: { read: 0, write: 0 } },
+    replicaReads: 0, replicaWrites: 0, quorumFailures: 0, readRepairs: 0, readRepairsFailed: 0, conflicts: 0,
+    hints: { pending: 0, delivered: 0, dropped: 0 }, tombstones: 0, ...over
+  }
 }
 
 export function member (name: string, over: Partial<MemberView> = {}): MemberView {
@@ -31,7 +43,7 @@ export function clusterInfo (members: MemberView[], self = members[0]?.id ?? '')
   const ring = new HashRing()
   for (const m of members) if (m.state === 'alive' || m.state === 'suspect') ring.addNode(m.id, m.vnodes)
   const shares = ring.ownership()
-  return { self, members: members.map((m) => ({ ...m, ownership: shares.get(m.id) ?? 0 })), ring: ring.toJSON() }
+  return { self, members: members.map((m) => ({ ...m, ownership: shares.get(m.id) ?? 0 })), ring: ring.toJSON(), replicationFactor: 3 }
 }
 
 /**

@@ -2,7 +2,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { HashRing } from '../../src/ring/index.js'
 import { DashboardModel, HISTORY_POINTS, STATE_COLORS, SWITCH_BANNER_MS, type PollResult } from '../../src/tui/view-model.js'
-import { clusterInfo, engineStats, member, nodeId, nodeStats } from './fake-source.js'
+import { clusterInfo, engineStats, member, nodeId, nodeStats, replicationStats } from './fake-source.js'
 import type { NodeEvent } from '../../src/node/event-log.js'
 
 const A = nodeId('a')
@@ -27,6 +27,20 @@ test('rates come from the difference of two snapshots over the time between them
   assert.is(model.totals.opsPerSec, 130)
   assert.is(model.totals.evictionsPerSec, 4)
   assert.is(model.totals.expirationsPerSec, 1)
+})
+
+test('hints pending add up over members, and read repairs become a rate', () => {
+  const model = new DashboardModel()
+  const at = (time: number, repairsA: number, repairsB: number, pendingA: number, pendingB: number): PollResult => poll(time, {
+    stats: [
+      nodeStats('a', time, { replication: replicationStats({ readRepairs: repairsA, hints: { pending: pendingA, delivered: 0, dropped: 0 } }) }),
+      nodeStats('b', time, { replication: replicationStats({ readRepairs: repairsB, hints: { pending: pendingB, delivered: 0, dropped: 0 } }) })
+    ]
+  })
+  model.apply(at(0, 0, 10, 0, 0))
+  model.apply(at(2000, 6, 14, 40, 2))
+  assert.is(model.totals.repairsPerSec, 5)
+  assert.is(model.totals.hintsPending, 42)
 })
 
 test('rates of several nodes add up; latency is the slowest node\'s', () => {

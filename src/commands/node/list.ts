@@ -6,7 +6,7 @@ export default class NodeList extends ClientCommand {
   static override description = 'List cluster members as the contacted node sees them: state, incarnation, last ack, RTT, vnodes, ownership'
   static override examples = ['<%= config.bin %> node list', '<%= config.bin %> node list --json']
 
-  async run (): Promise<{ self: string, members: MemberView[] }> {
+  async run (): Promise<{ self: string, members: MemberView[], replicationFactor: number }> {
     const { flags } = await this.parse(NodeList)
     const info = await (await this.cache(flags)).getClusterInfo()
     const now = Date.now()
@@ -23,7 +23,9 @@ export default class NodeList extends ClientCommand {
         `${(m.ownership * 100).toFixed(1)}%`,
         m.addresses.join(' ')
       ])))
-    this.log(`\n* = the node answering (${info.self}); ${info.members.filter((m) => m.state === 'alive').length}/${info.members.length} alive`)
-    return { self: info.self, members: info.members }
+    const inRing = info.ring.nodes.length
+    this.log(`\n* = the node answering (${info.self}); ${info.members.filter((m) => m.state === 'alive').length}/${info.members.length} alive; ` +
+      `${Math.min(info.replicationFactor, inRing)} replicas per key (N=${info.replicationFactor}, ${inRing} members in the ring)`)
+    return { self: info.self, members: info.members, replicationFactor: info.replicationFactor }
   }
 }

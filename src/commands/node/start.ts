@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core'
 import { BaseCommand } from '../../cli/base-command.js'
 import { readSwarmKeyFile } from '../../cli/swarm-key-file.js'
 import { parseLoopBlock, startLoopBlocker } from '../../node/loop-blocker.js'
-import { EVICTION_POLICIES, MEMBERSHIP_PRESETS } from '../../config/defaults.js'
+import { CONFLICT_RESOLUTIONS, CONSISTENCY_LEVELS, EVICTION_POLICIES, LEVEL_OVERRIDES, MEMBERSHIP_PRESETS } from '../../config/defaults.js'
 import { loadConfig, type CacheConfig, type CacheConfigInput } from '../../config/index.js'
 
 export default class NodeStart extends BaseCommand {
@@ -15,6 +15,7 @@ Settings come from flags, then DCACHE_* environment variables, then --config FIL
     '<%= config.bin %> node start',
     '<%= config.bin %> node start --listen /ip4/127.0.0.1/tcp/7701 --data-dir ~/.dcache/n2 --join /ip4/127.0.0.1/tcp/7700/p2p/12D3KooW...',
     '<%= config.bin %> node start --max-memory 512mb --eviction lfu --default-ttl 10m',
+    '<%= config.bin %> node start --replication-factor 3 --consistency quorum --conflict-resolution siblings',
     '<%= config.bin %> node start --config dcache.yaml'
   ]
 
@@ -28,6 +29,13 @@ Settings come from flags, then DCACHE_* environment variables, then --config FIL
     eviction: Flags.option({ options: EVICTION_POLICIES, description: 'eviction policy when memory is full' })(),
     'default-ttl': Flags.string({ description: 'TTL of keys put without one, e.g. 3600, 10m, 0 for none' }),
     'virtual-nodes': Flags.integer({ description: 'vnodes of this member on the ring', min: 1 }),
+    'replication-factor': Flags.integer({ description: 'copies of every key (N); default 3 (every member while there are fewer)', min: 1 }),
+    consistency: Flags.option({ options: CONSISTENCY_LEVELS, description: 'default level of reads and writes; default quorum' })(),
+    'read-consistency': Flags.option({ options: LEVEL_OVERRIDES, description: 'level of reads that name none (default: --consistency)' })(),
+    'write-consistency': Flags.option({ options: LEVEL_OVERRIDES, description: 'level of writes that name none (default: --consistency)' })(),
+    'conflict-resolution': Flags.option({ options: CONFLICT_RESOLUTIONS, description: 'concurrent writes: lww (default) keeps the later one, siblings keeps all for the reader' })(),
+    'hint-window': Flags.string({ description: 'how long hints for a member that is down are kept, e.g. 10m (default)' }),
+    'request-timeout': Flags.string({ description: 'per-request deadline, e.g. 5000 or 5s (default 5 s)' }),
     cluster: Flags.string({ description: 'cluster name (members of different clusters ignore each other)' }),
     preset: Flags.option({ options: MEMBERSHIP_PRESETS, description: 'failure-detection timings' })(),
     mdns: Flags.boolean({ description: 'find members on the LAN with mDNS (off by default)', allowNo: true }),
@@ -75,6 +83,13 @@ Settings come from flags, then DCACHE_* environment variables, then --config FIL
       evictionPolicy: flags.eviction as CacheConfig['evictionPolicy'] | undefined,
       defaultTtl: flags['default-ttl'] as string | undefined,
       virtualNodes: flags['virtual-nodes'] as number | undefined,
+      replicationFactor: flags['replication-factor'] as number | undefined,
+      consistency: flags.consistency as CacheConfig['consistency'] | undefined,
+      readConsistency: flags['read-consistency'] as CacheConfig['readConsistency'] | undefined,
+      writeConsistency: flags['write-consistency'] as CacheConfig['writeConsistency'] | undefined,
+      conflictResolution: flags['conflict-resolution'] as CacheConfig['conflictResolution'] | undefined,
+      hintWindow: flags['hint-window'] as string | undefined,
+      requestTimeout: flags['request-timeout'] as string | undefined,
       clusterName: flags.cluster as string | undefined,
       membershipPreset: flags.preset as CacheConfig['membershipPreset'] | undefined,
       mdns: flags.mdns as boolean | undefined,
