@@ -1,7 +1,7 @@
 import { CacheError, KeyNotFoundError, NetworkError, NodeUnavailableError, TimeoutError, errorFromWire } from '../common/errors.js'
 import { systemClock, type Clock } from '../common/clock.js'
 import { REQUEST_TIMEOUT_MS, type ConsistencyLevel } from '../config/defaults.js'
-import { decodeValue, encodeValue } from '../store/codec.js'
+import { decodeValue, encodeValue } from '../common/codec.js'
 import { call } from '../node/rpc.js'
 import { Router } from './router.js'
 import { SessionToken } from './session.js'

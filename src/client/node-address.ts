@@ -1,9 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { ConfigurationError } from '../common/errors.js'
-
-/** Name of the file in a node's data directory that holds its multiaddrs, one per line. */
-export const ADDRESS_FILE = 'node.addr'
+import { ADDRESS_FILE } from '../config/defaults.js'
 
 export interface NodeAddressSources {
   /** --node, possibly several. */

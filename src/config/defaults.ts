@@ -62,3 +62,5 @@ export const MDNS_ENABLED = false
 export const MAX_VIRTUAL_NODES = 10_000
 /** Lifeguard's local health and shrinking suspicion timeouts on top of SWIM. */
 export const LIFEGUARD_ENABLED = true
+/** The file in a node's data dir with the addresses it announces, one per line; the CLI's default way to find a node. */
+export const ADDRESS_FILE = 'node.addr'

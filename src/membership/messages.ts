@@ -1,4 +1,4 @@
-import { Packr } from 'msgpackr'
+import { decodeValue, encodeValue } from '../common/codec.js'
 import { ProtocolError } from '../common/errors.js'
 import type { NodeId } from '../net/transport.js'
 import { MEMBER_STATES, type Member, type MemberUpdate } from './member-table.js'
@@ -47,17 +47,15 @@ export interface GossipMessage extends Envelope { type: typeof MessageType.Gossi
 
 export type SwimMessage = PingMessage | PingReqMessage | AckMessage | NackMessage | PushPullMessage | NotifyMessage | GossipMessage
 
-const packr = new Packr({ useRecords: false })
-
 export function encodeMessage (message: SwimMessage): Uint8Array {
-  return packr.pack(message)
+  return encodeValue(message)
 }
 
 /** Decodes and checks the shape of one message; throws ProtocolError on anything malformed. */
 export function decodeMessage (data: Uint8Array): SwimMessage {
   let value: unknown
   try {
-    value = packr.unpack(data)
+    value = decodeValue(data)
   } catch (err) {
     throw new ProtocolError(`undecodable swim message: ${(err as Error).message}`)
   }

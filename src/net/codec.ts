@@ -4,7 +4,7 @@
  * APPEND ONLY: field names are on the wire.
  */
 import { ProtocolError, ValueTooLargeError, type WireError } from '../common/errors.js'
-import { decodeValue, encodeValue } from '../store/codec.js'
+import { decodeValue, encodeValue } from '../common/codec.js'
 import { FRAME_HEADER_BYTES, MAX_FRAME_BYTES } from './constants.js'
 
 export interface RequestFrame {
@@ -27,7 +27,7 @@ export function isRequestFrame (frame: Frame): frame is RequestFrame {
 
 /** The msgpack body of one frame; throws ValueTooLargeError above `maxFrameBytes` (nothing is sent then). */
 export function encodeFrameBody (frame: Frame, maxFrameBytes = MAX_FRAME_BYTES): Uint8Array {
-  // The project's one msgpack configuration (store/codec.ts): plain maps, and decoded bytes are copies, so a
+  // The project's one msgpack configuration (common/codec.ts): plain maps, and decoded bytes are copies, so a
   // `data` kept by the engine never pins the socket chunk it arrived in.
   const body = encodeValue(frame)
   if (body.length > maxFrameBytes) throw new ValueTooLargeError(`frame of ${body.length} bytes exceeds the ${maxFrameBytes}-byte limit`)

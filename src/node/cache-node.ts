@@ -1,6 +1,6 @@
 import { NodeUnavailableError } from '../common/errors.js'
 import { MAX_VIRTUAL_NODES } from '../config/defaults.js'
-import { decodeValue, encodeValue } from '../store/codec.js'
+import { decodeValue, encodeValue } from '../common/codec.js'
 import { LocalCache } from '../store/index.js'
 import { HashRing } from '../ring/index.js'
 import { HealthMonitor, Swim } from '../membership/index.js'

@@ -1,4 +1,4 @@
-import { decodeValue, encodeValue } from '../store/codec.js'
+import { decodeValue, encodeValue } from '../common/codec.js'
 import { CACHE_PROTOCOL, type CacheRequest } from './protocol.js'
 import type { NodeId, Transport } from '../net/transport.js'
 

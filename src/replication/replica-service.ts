@@ -1,5 +1,5 @@
 import { errorToWire, ProtocolError } from '../common/errors.js'
-import { decodeValue, encodeValue } from '../store/codec.js'
+import { decodeValue, encodeValue } from '../common/codec.js'
 import type { Clock, TimerId } from '../common/clock.js'
 import type { NodeId, Transport } from '../net/transport.js'
 import type { ReplicaLegs, ReplicaWriteAck, ReplicaWriteItem, ReplicaWriteKind } from './coordinator.js'

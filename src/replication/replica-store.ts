@@ -1,4 +1,4 @@
-import { decodeValue, encodeValue } from '../store/codec.js'
+import { decodeValue, encodeValue } from '../common/codec.js'
 import { SerializationError } from '../common/errors.js'
 import type { EntryRecord, LocalCache } from '../store/index.js'
 import { entryExpiry, merge, visibleValues, type ConflictResolution, type KeyState, type Sibling, type VersionVector } from './version.js'

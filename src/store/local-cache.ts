@@ -5,7 +5,7 @@ import {
   COMPRESSION_THRESHOLD_BYTES, EVICTION_POLICIES, EVICTION_POLICY, type EvictionPolicyName,
   MAX_KEY_BYTES, MAX_MEMORY_BYTES, MAX_VALUE_BYTES
 } from '../config/defaults.js'
-import { decodeValue, decodeValueAt, encodeValue } from './codec.js'
+import { decodeValue, decodeValueAt, encodeValue } from '../common/codec.js'
 import { ENTRY_OVERHEAD_BYTES, SWEEP_INTERVAL_MS, SWEEP_MAX_WORK } from './constants.js'
 import { addToCounter, checkDelta, type CounterDelta } from './counter.js'
 import { EntryTable, MAX_STORED_VALUE_BYTES } from './entry.js'

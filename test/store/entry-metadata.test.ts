@@ -2,7 +2,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { type ChangeKind, type EntryRecord, LocalCache, type LocalCacheInit } from '../../src/store/index.js'
 import { ENTRY_OVERHEAD_BYTES } from '../../src/store/constants.js'
-import { encodeValue } from '../../src/store/codec.js'
+import { encodeValue } from '../../src/common/codec.js'
 import { storedValueBytes } from '../../src/store/value-slabs.js'
 import { ManualClock } from '../support/manual-clock.js'
 

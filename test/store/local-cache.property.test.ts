@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { encodeValue } from '../../src/store/codec.js'
+import { encodeValue } from '../../src/common/codec.js'
 import { type EntryRecord, LocalCache } from '../../src/store/index.js'
 import { ManualClock } from '../support/manual-clock.js'
 

@@ -4,7 +4,7 @@ import { LocalCache, type LocalCacheInit } from '../../src/store/index.js'
 import { ENTRY_OVERHEAD_BYTES } from '../../src/store/constants.js'
 import { INLINE_KEY_BYTES } from '../../src/store/entry.js'
 import { storedValueBytes } from '../../src/store/value-slabs.js'
-import { encodeValue } from '../../src/store/codec.js'
+import { encodeValue } from '../../src/common/codec.js'
 import { ManualClock } from '../support/manual-clock.js'
 
 function setup (init: LocalCacheInit = {}): { cache: LocalCache, clock: ManualClock } {

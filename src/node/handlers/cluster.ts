@@ -1,5 +1,5 @@
 import { ConfigurationError, NodeUnavailableError, ProtocolError } from '../../common/errors.js'
-import { decodeValue, encodeValue } from '../../store/codec.js'
+import { decodeValue, encodeValue } from '../../common/codec.js'
 import type { NodeId, Transport } from '../../net/transport.js'
 import type { CacheNode } from '../cache-node.js'
 import type { NodeStats } from '../stats.js'

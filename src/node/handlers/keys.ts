@@ -1,6 +1,6 @@
 import { ConfigurationError, errorToWire, SerializationError, ValueTooLargeError } from '../../common/errors.js'
 import { addToCounter, checkDelta, type CounterDelta } from '../../store/counter.js'
-import { decodeValue, encodeValue } from '../../store/codec.js'
+import { decodeValue, encodeValue } from '../../common/codec.js'
 import { contextOf, newestTs, visibleValues, type Change, type Coordinator, type KeyState, type ReadResult, type WriteResult } from '../../replication/index.js'
 import type { Clock } from '../../common/clock.js'
 import type { CacheConfig, ConsistencyLevel } from '../../config/index.js'

@@ -1,5 +1,5 @@
 import { Packr } from 'msgpackr'
-import { SerializationError } from '../common/errors.js'
+import { SerializationError } from './errors.js'
 
 /**
  * The one msgpack configuration of the project: the engine stores values in this encoding and the wire carries

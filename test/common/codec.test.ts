@@ -1,6 +1,6 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { decodeValue, encodeValue } from '../../src/store/codec.js'
+import { decodeValue, encodeValue } from '../../src/common/codec.js'
 
 const ROUND_TRIPS: Array<[string, unknown]> = [
   ['string', 'héllo ☃'],
