@@ -7,8 +7,8 @@ import type { ConsistencyLevel } from '../../src/config/index.js'
 const LEVELS: ConsistencyLevel[] = ['one', 'quorum', 'all']
 
 /** Runs `body` on a fresh simulated cluster and always stops it. */
-async function withCluster (ids: string[], body: (sim: SimNodes) => Promise<void>, config = {}): Promise<void> {
-  const sim = await SimNodes.start({ ids, config })
+async function withCluster (ids: string[], body: (sim: SimNodes) => Promise<void>, config = {}, network: { latencyMs?: number, dropRate?: number } = {}): Promise<void> {
+  const sim = await SimNodes.start({ ids, config, ...network })
   try {
     await body(sim)
   } finally {
@@ -214,6 +214,34 @@ test('a read repairs the replicas that answered with an older version', async ()
     const stats = sim.node('a').localStats()
     assert.ok(stats.replication.readRepairs >= 1, `repairs ${stats.replication.readRepairs}`)
   })
+})
+
+test('with latency and message loss, no acknowledged write is lost', async () => {
+  await withCluster(['a', 'b', 'c', 'd'], async (sim) => {
+    const [x, y] = [await sim.client('a'), await sim.client('c')]
+    // per key: the last acknowledged value, and the values of later writes that failed (a failed write may still
+    // have reached a replica: it is not undone, so a read may return it)
+    const allowed = new Map<string, Set<string>>()
+    let failed = 0
+    for (let i = 0; i < 60; i++) {
+      const key = `lossy${i % 20}`
+      const value = `v${i}`
+      try {
+        await sim.run((i % 2 === 0 ? x : y).put(key, value))
+        allowed.set(key, new Set([value]))
+      } catch (err) {
+        assert.ok(['CONSISTENCY', 'TIMEOUT', 'NETWORK'].includes((err as { code: string }).code), String(err))
+        allowed.get(key)?.add(value)
+        failed++
+      }
+    }
+    assert.ok(allowed.size > 10, `most keys have an acknowledged write (${allowed.size}, ${failed} writes failed)`)
+    for (const [key, values] of allowed) {
+      let read: unknown
+      for (let tries = 0; tries < 5 && read === undefined; tries++) read = await sim.run(x.get(key)).catch(() => undefined)
+      assert.ok(values.has(read as string), `${key}: read ${String(read)}, allowed ${[...values].join(', ')}`)
+    }
+  }, {}, { latencyMs: 2, dropRate: 0.05 })
 })
 
 test.run()

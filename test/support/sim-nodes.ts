@@ -37,7 +37,13 @@ export class SimNodes {
     try {
       for (const id of init.ids) await sim.startNode(id)
       const [first] = init.ids as [NodeId]
-      for (const id of init.ids.slice(1)) await sim.run(sim.node(id).join([first]))
+      // with message loss a join may need another try, as a seed's answer can be lost
+      for (const id of init.ids.slice(1)) {
+        for (let tries = 1; ; tries++) {
+          const joined = await sim.run(sim.node(id).join([first])).then(() => true, (err: unknown) => { if (tries === 5) throw err; return false })
+          if (joined) break
+        }
+      }
       await sim.until(() => sim.running().every((n) => n.ring.size === init.ids.length && n.membership.aliveMembers().length === init.ids.length), 'every node sees every node')
       return sim
     } catch (err) {
