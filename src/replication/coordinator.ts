@@ -1,7 +1,8 @@
 /**
- * Coordination of one client request over a key's replicas (after Riak's get and put FSMs): pick the targets (the
- * preference list, with fallbacks for members that are down), send to every target, wait for R or W of them,
- * resolve versions, answer, then repair the replicas that answered with something older.
+ * Coordination of client requests over a key's replicas. The Coordinator is the service a member runs; each request
+ * is one object with explicit steps (after Riak's get and put FSMs): prepare the targets (the preference list, with
+ * fallbacks for members that are down), execute (send to every target), wait for R or W of them, resolve versions,
+ * reply, then repair the replicas that answered with something older.
  */
 import { ConsistencyError, errorFromWire, errorToWire, type CacheError } from '../common/errors.js'
 import type { NodeId } from '../net/transport.js'
@@ -61,29 +62,13 @@ export class Coordinator {
 
   /** Reads keys at `level`; `minTs[i]` is the newest write time of key i the caller has already seen (0: none). */
   async read (keys: string[], level: Consistency, minTs?: readonly number[]): Promise<ReadResult[]> {
-    const plans = keys.map((key) => this.components.targets(key))
-    const tallies = plans.map((targets, i) => new ReadTally(targets.length, requiredFor(level, this.components.n()), minTs?.[i] ?? 0))
-    this.components.counters.coordinated(level, 'read', keys.length)
-    const { done } = await this.fanOut(plans, tallies, async (replica, indexes) => {
-      const states = await this.components.legs.read(replica, indexes.map((i) => keys[i] as string), this.init.legTimeoutMs)
-      indexes.forEach((i, j) => { tallies[i]?.add(replica, { ok: true, state: states[j] ?? undefined }) })
-    }, (replica, indexes, err) => {
-      for (const i of indexes) tallies[i]?.add(replica, { ok: false, error: errorToWire(err) })
-    })
-    const results = tallies.map((tally, i): ReadResult => {
-      if (tally.outcome !== 'ok') return { ok: false, error: this.quorumError('read', keys[i] as string, tally, level) }
-      const { state, discarded } = tally.merged(this.init.strategy, this.init.maxSiblings)
-      this.components.counters.conflicts += discarded
-      return { ok: true, state }
-    })
-    // Read repair once every leg is in: the replicas that answered with less than the merged state get it.
-    void done.then(async () => { await this.repair(keys, tallies) })
-    return results
+    return await new ReadRequest(this.components, this.init, keys, level, minTs).run()
   }
 
   /** Writes each change as a new version at `level`; the states sent are the new sibling alone (replicas merge). */
   async write (changes: Array<{ key: string, change: Change }>, level: Consistency): Promise<WriteResult[]> {
-    return await this.writeStates(changes.map(({ key, change }) => ({ key, state: [this.newSibling(change)] })), level)
+    const items = changes.map(({ key, change }) => ({ key, state: [this.newSibling(change)] }))
+    return await new WriteRequest(this.components, this.init, items, level).run()
   }
 
   /**
@@ -99,7 +84,7 @@ export class Coordinator {
       const { change, result } = decide(read.state)
       if (change === undefined) return { result, state: read.state }
       const state = merge([read.state, [this.newSibling({ ...change, context: contextOf(read.state) })]], this.init.strategy, this.init.maxSiblings).state
-      const [written] = await this.writeStates([{ key, state }], level) as [WriteResult]
+      const [written] = await new WriteRequest(this.components, this.init, [{ key, state }], level).run() as [WriteResult]
       if (!written.ok) throw written.error
       return { result, state }
     })
@@ -114,49 +99,41 @@ export class Coordinator {
   private newSibling (change: Change): Sibling {
     return { actor: this.init.actor, ts: this.components.hlc.tick(), context: change.context, value: change.value, expiresAt: change.expiresAt }
   }
+}
 
-  private async writeStates (items: Array<{ key: string, state: KeyState }>, level: Consistency): Promise<WriteResult[]> {
-    const plans = items.map(({ key }) => this.components.targets(key))
-    const tallies = plans.map((targets) => new WriteTally(targets.length, requiredFor(level, this.components.n())))
-    const existed = items.map(() => false)
-    this.components.counters.coordinated(level, 'write', items.length)
-    await this.fanOut(plans, tallies, async (replica, indexes) => {
-      const batch = indexes.map((i): ReplicaWriteItem => {
-        const { key, state } = items[i] as { key: string, state: KeyState }
-        return { key, state, hintFor: plans[i]?.find((t) => t.replica === replica)?.hintFor }
-      })
-      const acks = await this.components.legs.write(replica, 'write', batch, this.init.legTimeoutMs)
-      indexes.forEach((i, j) => {
-        const ack = acks[j]
-        if (ack?.ok === true) {
-          tallies[i]?.ack(replica)
-          if (ack.existed) existed[i] = true
-        } else {
-          tallies[i]?.fail(replica, ack?.error ?? { code: 'PROTOCOL', message: 'no answer' })
-        }
-      })
-    }, (replica, indexes, err) => {
-      for (const i of indexes) tallies[i]?.fail(replica, errorToWire(err))
-    })
-    return tallies.map((tally, i): WriteResult => {
-      const { key, state } = items[i] as { key: string, state: KeyState }
-      if (tally.outcome !== 'ok') return { ok: false, error: this.quorumError('write', key, tally, level) }
-      return { ok: true, acked: tally.acked, existed: existed[i] as boolean, state }
-    })
+/**
+ * What every request does first and in the middle: find each key's targets, then send one batch per replica (the
+ * keys it holds a copy of) and wait until every key is decided. `legsDone` settles once every leg has answered or
+ * timed out, for what a request does after its reply.
+ */
+abstract class FanOutRequest<Tally extends ReadTally | WriteTally> {
+  protected readonly plans: Target[][]
+  protected readonly tallies: Tally[]
+  protected legsDone: Promise<void> = Promise.resolve()
+
+  constructor (
+    protected readonly components: CoordinatorComponents,
+    protected readonly init: CoordinatorInit,
+    protected readonly keys: string[],
+    protected readonly level: Consistency,
+    makeTally: (targets: Target[], required: number, i: number) => Tally
+  ) {
+    // step 1, prepare: the preference list of each key, with fallbacks for members that are down
+    this.plans = keys.map((key) => components.targets(key))
+    const required = requiredFor(level, components.n())
+    this.tallies = this.plans.map((targets, i) => makeTally(targets, required, i))
   }
 
-  /**
-   * Sends one batch per replica (the keys it holds a copy of) and resolves as soon as every key is decided; `done`
-   * settles when every leg has answered or timed out (for what follows the reply).
-   */
-  private async fanOut (
-    plans: Target[][],
-    tallies: Array<{ outcome: Outcome }>,
-    send: (replica: NodeId, indexes: number[]) => Promise<void>,
-    failed: (replica: NodeId, indexes: number[], err: unknown) => void
-  ): Promise<{ done: Promise<void> }> {
+  /** Sends `keys[indexes]` to `replica` and feeds the answers to the tallies. */
+  protected abstract sendTo (replica: NodeId, indexes: number[]): Promise<void>
+
+  /** A leg that failed as a whole (unreachable, timed out): each of its keys counts a failure. */
+  protected abstract legFailed (replica: NodeId, indexes: number[], err: unknown): void
+
+  /** Steps 2 and 3, execute and wait: resolves once every key reached its level or cannot any more. */
+  protected async execute (): Promise<void> {
     const byReplica = new Map<NodeId, number[]>()
-    plans.forEach((targets, i) => {
+    this.plans.forEach((targets, i) => {
       for (const { replica } of targets) {
         const group = byReplica.get(replica)
         if (group === undefined) byReplica.set(replica, [i])
@@ -165,29 +142,81 @@ export class Coordinator {
     })
     let wake: () => void = () => {}
     const decided = new Promise<void>((resolve) => { wake = resolve })
-    const check = (): void => { if (tallies.every((t) => t.outcome !== 'pending')) wake() }
+    const check = (): void => { if (this.tallies.every((t) => t.outcome !== 'pending')) wake() }
     const legs = [...byReplica].map(async ([replica, indexes]) => {
       try {
-        await send(replica, indexes)
+        await this.sendTo(replica, indexes)
       } catch (err) {
-        failed(replica, indexes, err)
+        this.legFailed(replica, indexes, err)
       }
       check()
     })
-    const done = Promise.all(legs).then(() => {})
+    this.legsDone = Promise.all(legs).then(() => {})
     check()
-    await Promise.race([decided, done])
-    return { done }
+    await Promise.race([decided, this.legsDone])
   }
 
-  private async repair (keys: string[], tallies: ReadTally[]): Promise<void> {
+  /**
+   * The error of a key that did not reach its level. When every replica refused it for the same reason of its own
+   * (a full memory budget, a value too large), that error is the answer; otherwise a ConsistencyError with counts.
+   */
+  protected quorumError (op: 'read' | 'write', i: number): CacheError {
+    const tally = this.tallies[i] as Tally
+    const failures = tally.failures()
+    const [first] = failures
+    if (tally.acked === 0 && first !== undefined && !UNREACHABLE.has(first.error.code) && failures.every((f) => f.error.code === first.error.code)) {
+      return errorFromWire(first.error)
+    }
+    this.components.counters.quorumFailures++
+    const why = failures.length === 0 ? '' : `; ${failures.map((f) => `${f.replica.slice(-8)}: ${f.error.message}`).join(', ')}`
+    return new ConsistencyError(`${op} quorum not reached for ${JSON.stringify(this.keys[i])}: ${tally.acked} of ${tally.required} required replicas answered (${this.level}, ${tally.asked} asked${why})`, {
+      op, acked: tally.acked, required: tally.required, asked: tally.asked, failed: failures.map((f) => f.replica)
+    })
+  }
+}
+
+/** One read (after riak_kv_get_fsm): prepare, execute, wait for R, resolve versions, reply, then read repair. */
+class ReadRequest extends FanOutRequest<ReadTally> {
+  constructor (components: CoordinatorComponents, init: CoordinatorInit, keys: string[], level: Consistency, minTs: readonly number[] | undefined) {
+    super(components, init, keys, level, (targets, required, i) => new ReadTally(targets.length, required, minTs?.[i] ?? 0))
+  }
+
+  async run (): Promise<ReadResult[]> {
+    this.components.counters.coordinated(this.level, 'read', this.keys.length)
+    await this.execute()
+    const results = this.resolve()
+    void this.legsDone.then(async () => { await this.repair() })
+    return results
+  }
+
+  protected async sendTo (replica: NodeId, indexes: number[]): Promise<void> {
+    const states = await this.components.legs.read(replica, indexes.map((i) => this.keys[i] as string), this.init.legTimeoutMs)
+    indexes.forEach((i, j) => { this.tallies[i]?.add(replica, { ok: true, state: states[j] ?? undefined }) })
+  }
+
+  protected legFailed (replica: NodeId, indexes: number[], err: unknown): void {
+    for (const i of indexes) this.tallies[i]?.add(replica, { ok: false, error: errorToWire(err) })
+  }
+
+  /** Step 4: the newest version each key's replicas hold, or the key's quorum error. */
+  private resolve (): ReadResult[] {
+    return this.tallies.map((tally, i): ReadResult => {
+      if (tally.outcome !== 'ok') return { ok: false, error: this.quorumError('read', i) }
+      const { state, discarded } = tally.merged(this.init.strategy, this.init.maxSiblings)
+      this.components.counters.conflicts += discarded
+      return { ok: true, state }
+    })
+  }
+
+  /** Step 5, once every leg is in: the replicas that answered with less than the merged state get it. */
+  private async repair (): Promise<void> {
     const byReplica = new Map<NodeId, ReplicaWriteItem[]>()
-    tallies.forEach((tally, i) => {
+    this.tallies.forEach((tally, i) => {
       const { state } = tally.merged(this.init.strategy, this.init.maxSiblings)
       if (state === undefined) return
       for (const replica of tally.stale(state)) {
         const items = byReplica.get(replica) ?? []
-        items.push({ key: keys[i] as string, state })
+        items.push({ key: this.keys[i] as string, state })
         byReplica.set(replica, items)
       }
     })
@@ -200,21 +229,44 @@ export class Coordinator {
       }
     }))
   }
+}
 
-  /**
-   * The error of a request that did not reach its level. When every replica refused it for the same reason of its own
-   * (a full memory budget, a value too large), that error is the answer; otherwise a ConsistencyError with counts.
-   */
-  private quorumError (op: 'read' | 'write', key: string, tally: ReadTally | WriteTally, level: Consistency): CacheError {
-    const failures = tally.failures()
-    const [first] = failures
-    if (tally.acked === 0 && first !== undefined && !UNREACHABLE.has(first.error.code) && failures.every((f) => f.error.code === first.error.code)) {
-      return errorFromWire(first.error)
-    }
-    this.components.counters.quorumFailures++
-    const why = failures.length === 0 ? '' : `; ${failures.map((f) => `${f.replica.slice(-8)}: ${f.error.message}`).join(', ')}`
-    return new ConsistencyError(`${op} quorum not reached for ${JSON.stringify(key)}: ${tally.acked} of ${tally.required} required replicas answered (${level}, ${tally.asked} asked${why})`, {
-      op, acked: tally.acked, required: tally.required, asked: tally.asked, failed: failures.map((f) => f.replica)
+/** One write (after riak_kv_put_fsm): prepare, execute, wait for W, reply; the other replicas finish on their own. */
+class WriteRequest extends FanOutRequest<WriteTally> {
+  private readonly existed: boolean[]
+
+  constructor (components: CoordinatorComponents, init: CoordinatorInit, private readonly items: Array<{ key: string, state: KeyState }>, level: Consistency) {
+    super(components, init, items.map((item) => item.key), level, (targets, required) => new WriteTally(targets.length, required))
+    this.existed = items.map(() => false)
+  }
+
+  async run (): Promise<WriteResult[]> {
+    this.components.counters.coordinated(this.level, 'write', this.items.length)
+    await this.execute()
+    return this.tallies.map((tally, i): WriteResult => {
+      if (tally.outcome !== 'ok') return { ok: false, error: this.quorumError('write', i) }
+      return { ok: true, acked: tally.acked, existed: this.existed[i] as boolean, state: (this.items[i] as { state: KeyState }).state }
     })
+  }
+
+  protected async sendTo (replica: NodeId, indexes: number[]): Promise<void> {
+    const batch = indexes.map((i): ReplicaWriteItem => {
+      const { key, state } = this.items[i] as { key: string, state: KeyState }
+      return { key, state, hintFor: this.plans[i]?.find((t) => t.replica === replica)?.hintFor }
+    })
+    const acks = await this.components.legs.write(replica, 'write', batch, this.init.legTimeoutMs)
+    indexes.forEach((i, j) => {
+      const ack = acks[j]
+      if (ack?.ok === true) {
+        this.tallies[i]?.ack(replica)
+        if (ack.existed) this.existed[i] = true
+      } else {
+        this.tallies[i]?.fail(replica, ack?.error ?? { code: 'PROTOCOL', message: 'no answer' })
+      }
+    })
+  }
+
+  protected legFailed (replica: NodeId, indexes: number[], err: unknown): void {
+    for (const i of indexes) this.tallies[i]?.fail(replica, errorToWire(err))
   }
 }

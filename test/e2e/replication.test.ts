@@ -42,13 +42,17 @@ async function wrongKeys (client: DistributedCache, expected: Map<string, string
   return wrong
 }
 
+/** Writes in batches at quorum, each client one batch at a time (several clients at once), recording what was acknowledged. */
 async function writeAll (clients: DistributedCache[], entries: Array<[string, string]>, expected: Map<string, string>): Promise<void> {
   const batches: Array<Array<[string, string]>> = []
   for (let i = 0; i < entries.length; i += BATCH) batches.push(entries.slice(i, i + BATCH))
-  await Promise.all(batches.map(async (batch, i) => {
-    const results = await (clients[i % clients.length] as DistributedCache).putMultiple(batch, { consistency: 'quorum' })
-    results.forEach((r, j) => { if (r.ok) expected.set(r.key, (batch[j] as [string, string])[1]) })
-    assert.ok(results.every((r) => r.ok), `every quorum write acknowledged: ${JSON.stringify(results.find((r) => !r.ok))}`)
+  await Promise.all(clients.map(async (client, c) => {
+    for (let b = c; b < batches.length; b += clients.length) {
+      const batch = batches[b] as Array<[string, string]>
+      const results = await client.putMultiple(batch, { consistency: 'quorum' })
+      results.forEach((r, j) => { if (r.ok) expected.set(r.key, (batch[j] as [string, string])[1]) })
+      assert.ok(results.every((r) => r.ok), `every quorum write acknowledged: ${JSON.stringify(results.find((r) => !r.ok))}`)
+    }
   }))
 }
 
