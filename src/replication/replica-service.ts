@@ -19,6 +19,8 @@ export type ReplicaRequest =
 
 /** Keys per hint delivery request: large enough to drain quickly, small enough for one frame. */
 const HINT_BATCH_KEYS = 256
+/** Deadline of one hint delivery request, ms. */
+const HINT_DELIVERY_TIMEOUT_MS = 5000
 
 export interface ReplicaServiceComponents {
   transport: Transport
@@ -132,9 +134,6 @@ export class ReplicaService implements ReplicaLegs {
     }, this.init.hintDeliveryIntervalMs)
   }
 }
-
-/** Deadline of one hint delivery request, ms. */
-const HINT_DELIVERY_TIMEOUT_MS = 5000
 
 /** A replica request from a peer: checked before it touches the store, so a malformed one is refused, not applied. */
 function checkRequest (req: unknown): ReplicaRequest {
