@@ -18,7 +18,12 @@ export { Swim, HealthMonitor, SWIM_PRESETS, type Member, type MemberState, type 
 
 // A cluster member you can embed, and the client of a cluster.
 export { createNode, CacheNode, PRIVATE_KEY_FILE, type RunningNode, type CreateNodeOptions, type NodeStats, type NodeEvent, type ClusterInfo, type MemberView, type KeyResult } from './node/index.js'
-export { DistributedCache, type DistributedCacheInit } from './client/distributed-cache.js'
+export { DistributedCache, type DistributedCacheInit, type PutOptions as ClientPutOptions, type RequestLevel, type Siblings } from './client/distributed-cache.js'
+export { SessionToken } from './client/session.js'
+export type { GetReply, WriteReply, DeleteReply, Reply } from './node/protocol.js'
+
+// Replication: versions and the pure pieces, for tools and tests.
+export { merge, contextOf, newestTs, type KeyState, type Sibling, type VersionVector, type ConflictResolution } from './replication/index.js'
 export { connectClient, type ConnectOptions } from './client/connect.js'
 
 // Transports, for embedding a node in tests or simulations.
