@@ -16,3 +16,5 @@ export const OWN_BUFFER_OVERHEAD_BYTES = 160
 export const SWEEP_INTERVAL_MS = 100
 /** Expired entries the sweep removes (or re-checks) per tick at most, to keep each tick short. */
 export const SWEEP_MAX_WORK = 1000
+/** Copies handed out by getEntry and entries() share ArrayBuffers of this size, as Node's Buffer pool does (same size). */
+export const COPY_POOL_BYTES = 8 * 1024

@@ -7,6 +7,7 @@ import {
 } from '../config/defaults.js'
 import { decodeValue, decodeValueAt, encodeValue } from '../common/codec.js'
 import { ENTRY_OVERHEAD_BYTES, SWEEP_INTERVAL_MS, SWEEP_MAX_WORK } from './constants.js'
+import { CopyPool } from './copy-pool.js'
 import { addToCounter, checkDelta, type CounterDelta } from './counter.js'
 import { EntryTable, MAX_STORED_VALUE_BYTES } from './entry.js'
 import { createEvictionPolicy } from './eviction/create.js'
@@ -99,6 +100,7 @@ export class LocalCache {
   private readonly values = new ValueSlabs()
   private readonly expiry = new ExpiryIndex()
   private readonly counters = new StatsCounters()
+  private readonly copies = new CopyPool()
   private memoryUsed = 0
   /** Entries that are tombstones: in the KeyIndex, not in `size`. */
   private tombstoneCount = 0
@@ -183,8 +185,9 @@ export class LocalCache {
     this.checkKey(key)
     const slot = this.storedSlot(key, this.clock.now())
     if (slot < 0) return undefined
+    const record = this.recordAt(slot) // before the eviction-order update, so that their cache misses overlap
     this.policy.onAccess(slot)
-    return this.recordAt(slot)
+    return record
   }
 
   /** Every live entry and tombstone, for hint delivery and anti-entropy; entries that expire meanwhile are skipped. */
@@ -507,7 +510,7 @@ export class LocalCache {
     return decodeValueAt(this.values.holderOf(location, held), start, start + e.valueLength(slot))
   }
 
-  /** The entry in `slot` with copies of its bytes. */
+  /** The entry in `slot` with copies of its bytes: one copy for value and metadata, made last (see CopyPool). */
   private recordAt (slot: number): EntryRecord {
     const e = this.table
     const expiresAt = e.expiresAt(slot)
@@ -516,14 +519,23 @@ export class LocalCache {
     const holder = this.values.holderOf(location, held)
     const start = this.values.offsetOf(location, held)
     const valueLength = e.valueLength(slot)
-    if (e.isTombstone(slot)) return { value: undefined, meta: copyOf(holder, start, held), expiresAt }
+    const copies = this.copies
+    if (e.isTombstone(slot)) {
+      copies.take(held)
+      copies.fill(holder, start, held)
+      return { value: undefined, meta: copies.view(0, held), expiresAt }
+    }
     if (e.isCompressed(slot)) {
       const inflated = this.encodedAt(slot) // already a copy
       const value = new Uint8Array(inflated.buffer, inflated.byteOffset, inflated.length)
-      return { value, meta: copyOf(holder, start + valueLength, held - valueLength), expiresAt }
+      copies.take(held - valueLength)
+      copies.fill(holder, start + valueLength, held - valueLength)
+      return { value, meta: copies.view(0, held - valueLength), expiresAt }
     }
-    const both = copyOf(holder, start, held) // one copy for value and metadata
-    return { value: both.subarray(0, valueLength), meta: both.subarray(valueLength), expiresAt }
+    copies.take(held)
+    const record = { value: copies.view(0, valueLength), meta: copies.view(valueLength, held - valueLength), expiresAt }
+    copies.fill(holder, start, held)
+    return record
   }
 
   /** Throws InvalidKeyError for a key this cache refuses (empty, not a string, longer than maxKeyBytes). */
@@ -703,16 +715,6 @@ export class LocalCache {
     this.encodedBytes -= encodedLength
     this.storedBytes -= storedLength
   }
-}
-
-/**
- * A copy of `holder[start, start + length)` as a plain Uint8Array. Small copies come out of Node's Buffer pool: an
- * ArrayBuffer of their own would cost several times the copy itself.
- */
-function copyOf (holder: Uint8Array, start: number, length: number): Uint8Array {
-  const copy = Buffer.allocUnsafe(length)
-  copy.set(holder.subarray(start, start + length))
-  return new Uint8Array(copy.buffer, copy.byteOffset, length)
 }
 
 /** UTF-8 byte length of a key; plain ASCII keys, the common case, skip the native call. */

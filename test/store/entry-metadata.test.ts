@@ -67,6 +67,21 @@ test('getEntry returns copies, and putEntry copies its inputs', () => {
   assert.equal(plain(cache.getEntry('k')), { value: [...encodeValue('v')], meta: [1, 2, 3], expiresAt: 0 })
 })
 
+test('records stay intact while many more are read and the entries change', () => {
+  const { cache } = setup({ compressionThreshold: 0 })
+  const valueOf = (i: number): Uint8Array => encodeValue(`v${i}`.repeat(1 + (i % 40)))
+  const metaOf = (i: number): Uint8Array => new Uint8Array(1 + (i % 30)).fill(i % 256)
+  for (let i = 0; i < 500; i++) cache.putEntry(`k${i}`, valueOf(i), { meta: metaOf(i), expiresAt: 0 })
+  const kept = Array.from({ length: 500 }, (_, i) => cache.getEntry(`k${i}`) as EntryRecord)
+  for (let i = 0; i < 500; i++) cache.putEntry(`k${i}`, encodeValue(-i), { meta: bytes(0), expiresAt: 0 })
+  kept.forEach((record, i) => {
+    assert.equal(plain(record), { value: [...valueOf(i)], meta: [...metaOf(i)], expiresAt: 0 })
+  })
+  const record = cache.getEntry('k1') as EntryRecord
+  record.value?.fill(9)
+  assert.equal([...record.meta], [0], 'value and metadata of one record do not overlap')
+})
+
 test('metadata stays right through in-place overwrites, chunk class changes and own buffers', () => {
   const { cache } = setup({ compressionThreshold: 0 })
   const steps: Array<[Uint8Array, Uint8Array]> = [
