@@ -10,18 +10,20 @@ import type { ClusterInfo } from '../node/protocol.js'
 export class Router {
   private ring: HashRing
   private info: ClusterInfo
+  /** Members that were alive when the ring was learned, in the member list's order, and as a set. */
+  private aliveList: NodeId[] = []
   private alive = new Set<NodeId>()
 
   constructor (info: ClusterInfo) {
     this.info = info
     this.ring = HashRing.fromJSON(info.ring)
-    this.alive = aliveSet(info)
+    this.learnAlive(info)
   }
 
   update (info: ClusterInfo): void {
     this.info = info
     this.ring = HashRing.fromJSON(info.ring)
-    this.alive = aliveSet(info)
+    this.learnAlive(info)
   }
 
   get cluster (): ClusterInfo {
@@ -49,10 +51,11 @@ export class Router {
 
   /** Members the client may talk to, in preference order for fallbacks. */
   aliveMembers (): NodeId[] {
-    return this.info.members.filter((m) => m.state === 'alive').map((m) => m.id)
+    return this.aliveList
   }
-}
 
-function aliveSet (info: ClusterInfo): Set<NodeId> {
-  return new Set(info.members.filter((m) => m.state === 'alive').map((m) => m.id))
+  private learnAlive (info: ClusterInfo): void {
+    this.aliveList = info.members.filter((m) => m.state === 'alive').map((m) => m.id)
+    this.alive = new Set(this.aliveList)
+  }
 }

@@ -1,7 +1,7 @@
 import { decodeValue, encodeValue } from '../common/codec.js'
 import { SerializationError } from '../common/errors.js'
 import type { EntryRecord, LocalCache } from '../store/index.js'
-import { entryExpiry, merge, visibleValues, type ConflictResolution, type KeyState, type Sibling, type VersionVector } from './version.js'
+import { entryExpiry, merge, sameWrites, visibleValues, type ConflictResolution, type KeyState, type Sibling, type VersionVector } from './version.js'
 
 /** Sibling fields kept in the entry's metadata; the first sibling's value is the entry's value (or its tombstone). */
 type SiblingMeta = [actor: number, ts: number, context: VersionVector, expiresAt: number]
@@ -42,7 +42,7 @@ export class ReplicaStore {
     const stored = this.read(key)
     const existed = visibleValues(stored, this.now()).length > 0
     const { state, discarded } = merge([stored, incoming], this.init.strategy, this.init.maxSiblings)
-    const changed = stored === undefined || state.length !== stored.length || state.some((s, i) => s.actor !== stored[i]?.actor || s.ts !== stored[i]?.ts)
+    const changed = !sameWrites(stored, state)
     if (changed) this.write(key, state)
     return { existed, changed, discarded, state }
   }
