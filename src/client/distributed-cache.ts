@@ -6,7 +6,7 @@ import { call } from '../node/rpc.js'
 import { Router } from './router.js'
 import { SessionToken } from './session.js'
 import type { NodeId, Transport } from '../net/transport.js'
-import type { CacheRequest, ClusterInfo, DeleteReply, GetReply, KeyResult, Reply, TtlResult, WriteReply } from '../node/protocol.js'
+import type { CacheRequest, ClusterInfo, DeleteReply, GetReply, KeyResult, Reply, TtlResult, Versioned, WriteReply } from '../node/protocol.js'
 import type { NodeStats } from '../node/stats.js'
 import type { NodeEvent } from '../node/event-log.js'
 import type { VersionVector } from '../replication/index.js'
@@ -118,9 +118,7 @@ export class DistributedCache {
   }
 
   async put (key: string, value: unknown, opts: PutOptions = {}): Promise<WriteReply> {
-    const reply = await this.routed<WriteReply>(key, { op: 'put', key, value: encodeValue(value), ttl: opts.ttl, context: opts.context, ...this.options(key, opts) })
-    this.token?.observe(key, reply.ts)
-    return reply
+    return await this.routed<WriteReply>(key, { op: 'put', key, value: encodeValue(value), ttl: opts.ttl, context: opts.context }, opts)
   }
 
   /** The value, or undefined on a miss (a miss is not an error). With siblings, the merge function's value or the newest. */
@@ -157,9 +155,7 @@ export class DistributedCache {
   }
 
   async exists (key: string, opts: RequestLevel = {}): Promise<boolean> {
-    const reply = await this.routed<Reply<boolean>>(key, { op: 'exists', key, ...this.options(key, opts) })
-    this.token?.observe(key, reply.ts)
-    return reply.value
+    return (await this.routed<Reply<boolean>>(key, { op: 'exists', key }, opts)).value
   }
 
   /** Empties every member; returns how many keys were removed. */
@@ -213,8 +209,7 @@ export class DistributedCache {
 
   /** Seconds left, null for a key that never expires; throws KeyNotFoundError for a missing key. */
   async getTtl (key: string, opts: RequestLevel = {}): Promise<number | null> {
-    const result = await this.routed<TtlResult>(key, { op: 'ttl', key, ...this.options(key, opts) })
-    this.token?.observe(key, result.ts)
+    const result = await this.routed<TtlResult>(key, { op: 'ttl', key }, opts)
     if (result.state === 'missing') throw new KeyNotFoundError(key)
     return result.state === 'persistent' ? null : result.seconds
   }
@@ -257,15 +252,11 @@ export class DistributedCache {
   }
 
   private async read (key: string, opts: RequestLevel, siblings: boolean): Promise<GetReply> {
-    const reply = await this.routed<GetReply>(key, { op: 'get', key, siblings: siblings || undefined, ...this.options(key, opts) })
-    this.token?.observe(key, reply.ts)
-    return reply
+    return await this.routed<GetReply>(key, { op: 'get', key, siblings: siblings || undefined }, opts)
   }
 
   private async update<T> (key: string, req: CacheRequest, opts: RequestLevel): Promise<T> {
-    const reply = await this.routed<Reply<T>>(key, { ...req, ...this.options(key, opts) })
-    this.token?.observe(key, reply.ts)
-    return reply.value
+    return (await this.routed<Reply<T>>(key, req, opts)).value
   }
 
   /** The level and session fields of a request. */
@@ -275,11 +266,16 @@ export class DistributedCache {
     return { consistency, minTs: minTs === 0 ? undefined : minTs }
   }
 
-  /** Sends a single-key request to the key's first replica, falling back to any other member (which coordinates it). */
-  private async routed<T> (key: string, req: CacheRequest): Promise<T> {
+  /**
+   * Sends a single-key request, at the level and with the session's time for the key, to the key's first replica,
+   * falling back to any other member (which coordinates it); the reply's time goes into the session.
+   */
+  private async routed<R extends Versioned> (key: string, req: CacheRequest, opts: RequestLevel): Promise<R> {
     this.refreshIfStale()
     const first = this.shared.router.ownerOf(key) ?? this.shared.router.cluster.self
-    return await this.withFallback(first, req)
+    const reply = await this.withFallback<R>(first, { ...req, ...this.options(key, opts) })
+    this.token?.observe(key, reply.ts)
+    return reply
   }
 
   /** A cluster-wide request, served by the contact node (or another member if it is gone). */

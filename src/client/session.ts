@@ -1,5 +1,3 @@
-import type { GetReply } from '../node/protocol.js'
-
 /** Keys a session remembers; past this the least recently used key is forgotten (its guarantee lapses). */
 const SESSION_KEYS = 10_000
 
@@ -22,10 +20,6 @@ export class SessionToken {
     this.seen.delete(key)
     this.seen.set(key, ts)
     if (this.seen.size > SESSION_KEYS) this.seen.delete(this.seen.keys().next().value as string)
-  }
-
-  observeReply (key: string, reply: Pick<GetReply, 'ts'>): void {
-    this.observe(key, reply.ts)
   }
 
   toJSON (): Record<string, number> {

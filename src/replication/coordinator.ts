@@ -72,21 +72,21 @@ export class Coordinator {
   }
 
   /**
-   * A read-modify-write of one key (incr, getAndSet, touch): reads at `level`, lets `decide` compute the change from
-   * the merged state (undefined = write nothing), writes it at `level`. Calls on one key run one at a time here, so
-   * they are atomic while this member coordinates the key.
+   * A read-modify-write of one key (incr, getAndSet, touch, a delete under siblings): reads at `level`, lets `decide`
+   * compute the change from the merged state (undefined = write nothing), writes it at `level`; `acked` is how many
+   * replicas stored it. Calls on one key run one at a time here, so they are atomic while this member coordinates it.
    */
-  async update<T> (key: string, level: Consistency, decide: (state: KeyState | undefined) => { change?: Change, result: T }): Promise<{ result: T, state: KeyState | undefined }> {
+  async update<T> (key: string, level: Consistency, decide: (state: KeyState | undefined) => { change?: Change, result: T }): Promise<{ result: T, state: KeyState | undefined, acked: number }> {
     const previous = this.keyLocks.get(key) ?? Promise.resolve()
     const run = previous.catch(() => {}).then(async () => {
       const [read] = await this.read([key], level) as [ReadResult]
       if (!read.ok) throw read.error
       const { change, result } = decide(read.state)
-      if (change === undefined) return { result, state: read.state }
+      if (change === undefined) return { result, state: read.state, acked: 0 }
       const state = merge([read.state, [this.newSibling({ ...change, context: contextOf(read.state) })]], this.init.strategy, this.init.maxSiblings).state
       const [written] = await new WriteRequest(this.components, this.init, [{ key, state }], level).run() as [WriteResult]
       if (!written.ok) throw written.error
-      return { result, state }
+      return { result, state, acked: written.acked }
     })
     this.keyLocks.set(key, run)
     try {

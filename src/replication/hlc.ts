@@ -26,7 +26,3 @@ export class HybridClock {
   }
 }
 
-/** The physical milliseconds inside an HLC time. */
-export function hlcMillis (ts: number): number {
-  return Math.floor(ts / TICKS_PER_MS)
-}

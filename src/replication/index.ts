@@ -1,7 +1,7 @@
 export { Coordinator, type Change, type CoordinatorComponents, type CoordinatorInit, type ReadResult, type ReplicaLegs, type ReplicaWriteAck, type ReplicaWriteItem, type ReplicaWriteKind, type Target, type WriteResult } from './coordinator.js'
 export { ReplicationCounters, type ReplicationStats } from './counters.js'
 export { HintStore, type HintStoreInit } from './hints.js'
-export { HybridClock, hlcMillis } from './hlc.js'
+export { HybridClock } from './hlc.js'
 export { ReadTally, WriteTally, requiredFor, type Outcome, type ReplicaAnswer } from './quorum.js'
 export { ReplicaService, REPLICA_PROTOCOL, type ReplicaRequest, type ReplicaServiceComponents, type ReplicaServiceInit } from './replica-service.js'
 export { ReplicaStore, type ApplyResult, type ReplicaStoreInit } from './replica-store.js'

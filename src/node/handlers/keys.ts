@@ -89,10 +89,10 @@ export class KeyHandlers {
     if (this.config.conflictResolution === 'siblings') {
       return await Promise.all(req.keys.map(async (key): Promise<KeyResult<DeleteReply>> => {
         try {
-          const { result, state } = await this.components.coordinator.update(key, level, (current) => ({
+          const { result, state, acked } = await this.components.coordinator.update(key, level, (current) => ({
             change: { value: null, expiresAt: 0, context: contextOf(current) }, result: this.visible(current).length > 0
           }))
-          return { key, ok: true, value: { existed: result, acked: 0, ts: newestTs(state) } }
+          return { key, ok: true, value: { existed: result, acked, ts: newestTs(state) } }
         } catch (err) {
           return { key, ok: false, error: errorToWire(err) }
         }
