@@ -1,26 +1,59 @@
-import { Command, Errors, Flags } from '@oclif/core'
+import { Command, Errors, Flags, toConfiguredId, type Interfaces } from '@oclif/core'
 import { CacheError } from '../common/errors.js'
 import { CONSISTENCY_LEVELS, REQUEST_TIMEOUT_MS, type ConsistencyLevel } from '../config/defaults.js'
 import { loadConfig } from '../config/index.js'
-import { resolveNodeAddresses } from '../client/node-address.js'
-import { EXIT, exitCodeFor } from './exit-codes.js'
+import { rememberMembers, resolveNodeAddresses } from '../client/node-address.js'
+import { EXIT } from './exit-codes.js'
+import { describeFailure, printFailure } from './failure.js'
 import { readSwarmKeyFile } from './swarm-key-file.js'
 import { loadSession, saveSession } from './session-file.js'
 import type { DistributedCache } from '../client/distributed-cache.js'
 import type { SessionToken } from '../client/session.js'
 
+/** What oclif's parser returns for flags and arguments. */
+type Output = Record<string, unknown>
+
+/** Longest key an error message repeats in full. */
+const MAX_KEY_SHOWN = 64
+
 /**
- * Every dcache command: turns a CacheError into its exit code and a one-line message, and any other unexpected
- * error into exit code 4 (oclif's default of 1 would read as "key not found" to a script).
+ * Every dcache command: every failure, flag parsing included, ends as one line on stderr, or with --json as exactly
+ * `{"error":{"code":…,"message":…}}` on stdout, and the exit code of its class (src/cli/failure.ts).
  */
 export abstract class BaseCommand extends Command {
-  protected override async catch (err: Error & { exitCode?: number, oclif?: { exit?: number } }): Promise<unknown> {
+  /** The KEY argument once parsed, so that an error can name it. */
+  protected subjectKey?: string
+
+  protected override async parse<F extends Output, B extends Output, A extends Output> (
+    options?: Interfaces.Input<F, B, A>, argv?: string[]
+  ): Promise<Interfaces.ParserOutput<F, B, A>> {
+    const parsed = await super.parse(options, argv)
+    const key: unknown = parsed.args.key
+    if (typeof key === 'string' && key !== '') this.subjectKey = key
+    return parsed
+  }
+
+  /**
+   * Replaces oclif's handler, which prints its whole parse state as --json output, wraps messages in ` ›   Error:`
+   * lines with a `Code:` line, and the full help after a usage error.
+   */
+  protected override async catch (err: Error): Promise<never> {
+    if (err instanceof Errors.ExitError) throw err
+    const failure = describeFailure(err, `see ${this.config.bin} ${toConfiguredId(this.id ?? '', this.config)} --help`)
     if (err instanceof CacheError) {
-      // the code goes into --json output; a person gets the one line of the message
-      return await super.catch(new Errors.CLIError(err.message, { exit: exitCodeFor(err), code: this.jsonEnabled() ? err.code : undefined }))
+      const context = this.errorContext(failure.message)
+      if (context.length > 0) failure.message += ` (${context.join(', ')})`
     }
-    if (err.oclif?.exit === undefined) return await super.catch(new Errors.CLIError(err.message, { exit: EXIT.FAILED }))
-    return await super.catch(err)
+    printFailure(failure, this.jsonEnabled())
+    // an ExitError: oclif ends the process with this code and prints nothing more
+    return this.exit(failure.exit)
+  }
+
+  /** What an error message should name when it does not already: the key (a client adds the node). */
+  protected errorContext (message: string): string[] {
+    const key = this.subjectKey
+    if (key === undefined || message.includes(key)) return []
+    return [`key ${key.length > MAX_KEY_SHOWN ? `${key.slice(0, MAX_KEY_SHOWN)}…` : key}`]
   }
 }
 
@@ -33,8 +66,12 @@ export abstract class ClientCommand extends BaseCommand {
 
   static override baseFlags = {
     node: Flags.string({
-      description: 'multiaddr of a cluster member (repeatable); default: $DCACHE_NODE, then node.addr in the data dir ($DCACHE_DATA_DIR or ~/.dcache)',
+      description: 'a cluster member, HOST:PORT or a multiaddr (repeatable or comma-separated, each a fallback for the one before); ' +
+        'default: $DCACHE_NODE, then node.addr in the data dir ($DCACHE_DATA_DIR or ~/.dcache) and the members remembered there',
       multiple: true,
+      // one value per --node, so that `dcache get --node ADDR key` leaves KEY to the argument
+      multipleNonGreedy: true,
+      delimiter: ',',
       helpGroup: 'CLUSTER'
     }),
     timeout: Flags.integer({ description: 'per-request deadline in milliseconds', default: REQUEST_TIMEOUT_MS, min: 1, helpGroup: 'CLUSTER' }),
@@ -60,11 +97,12 @@ export abstract class ClientCommand extends BaseCommand {
    */
   protected async cache (flags: { node?: string[], timeout: number, 'swarm-key'?: string, consistency?: ConsistencyLevel, session?: string }): Promise<DistributedCache> {
     if (this.view !== undefined) return this.view
-    const addresses = await resolveNodeAddresses({ flag: flags.node, env: process.env.DCACHE_NODE, dataDir: loadConfig({ env: process.env }).dataDir })
+    const { addresses, membersFile } = await resolveNodeAddresses({ flag: flags.node, env: process.env.DCACHE_NODE, dataDir: loadConfig({ env: process.env }).dataDir })
     const swarmKey = await readSwarmKeyFile(flags['swarm-key'])
     const session = flags.session === undefined ? undefined : { file: flags.session, token: await loadSession(flags.session) }
     const { connectClient } = await import('../client/connect.js')
     this.client = await connectClient(addresses, { timeout: flags.timeout, swarmKey, consistency: flags.consistency })
+    if (membersFile !== undefined) await rememberMembers(membersFile, this.client.members)
     this.session = session
     this.view = session === undefined ? this.client : this.client.session(session.token)
     return this.view
@@ -73,7 +111,20 @@ export abstract class ClientCommand extends BaseCommand {
   /** Reports a missing key on stderr (naming the key and the node asked) and sets exit code 1. */
   protected reportMissing (key: string, what = 'key not found'): void {
     process.exitCode = EXIT.NOT_FOUND
-    if (!this.jsonEnabled()) this.logToStderr(`${what}: ${key} (asked ${this.client?.contactNode ?? 'the cluster'})`)
+    if (!this.jsonEnabled()) this.logToStderr(`${what}: ${key} (asked ${this.nodeLabel(key) ?? 'the cluster'})`)
+  }
+
+  protected override errorContext (message: string): string[] {
+    const node = this.nodeLabel(this.subjectKey)
+    const context = super.errorContext(message)
+    return node === undefined || message.includes(node.split(' ')[1] as string) ? context : [...context, `node ${node}`]
+  }
+
+  /** The member asked about `key` (the contact node for cluster-wide requests) as the tables show it: name and id suffix. */
+  private nodeLabel (key: string | undefined): string | undefined {
+    if (this.client === undefined) return undefined
+    const id = key === undefined ? this.client.contactNode : this.client.nodeFor(key)
+    return `${this.client.members.find((m) => m.id === id)?.name ?? '?'} ${id.slice(-8)}`
   }
 
   protected override async finally (err: Error | undefined): Promise<unknown> {
