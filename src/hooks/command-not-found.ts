@@ -15,7 +15,7 @@ const commandNotFound: Hook.CommandNotFound = async function (opts) {
   printFailure({
     code: USAGE_CODE,
     exit: EXIT.USAGE,
-    message: `unknown command ${typed}${suggestion === undefined ? '' : `; did you mean ${suggestion}?`}`,
+    message: `unknown ${typed.startsWith('-') ? 'flag' : 'command'} ${typed}${suggestion === undefined ? '' : `; did you mean ${suggestion}?`}`,
     hint: suggestion === undefined ? `see ${config.bin} --help` : undefined
   }, [...words, ...(opts.argv ?? [])].includes('--json'))
   this.exit(EXIT.USAGE)
