@@ -10,29 +10,11 @@ import { loadSession, saveSession } from './session-file.js'
 import type { DistributedCache } from '../client/distributed-cache.js'
 import type { SessionToken } from '../client/session.js'
 
-/** What oclif's parser returns for flags and arguments. */
-type Output = Record<string, unknown>
-
-/** Longest key an error message repeats in full. */
-const MAX_KEY_SHOWN = 64
-
 /**
  * Every dcache command: every failure, flag parsing included, ends as one line on stderr, or with --json as exactly
  * `{"error":{"code":…,"message":…}}` on stdout, and the exit code of its class (src/cli/failure.ts).
  */
 export abstract class BaseCommand extends Command {
-  /** The KEY argument once parsed, so that an error can name it. */
-  protected subjectKey?: string
-
-  protected override async parse<F extends Output, B extends Output, A extends Output> (
-    options?: Interfaces.Input<F, B, A>, argv?: string[]
-  ): Promise<Interfaces.ParserOutput<F, B, A>> {
-    const parsed = await super.parse(options, argv)
-    const key: unknown = parsed.args.key
-    if (typeof key === 'string' && key !== '') this.subjectKey = key
-    return parsed
-  }
-
   /**
    * Replaces oclif's handler, which prints its whole parse state as --json output, wraps messages in ` ›   Error:`
    * lines with a `Code:` line, and the full help after a usage error.
@@ -40,22 +22,24 @@ export abstract class BaseCommand extends Command {
   protected override async catch (err: Error): Promise<never> {
     if (err instanceof Errors.ExitError) throw err
     const failure = describeFailure(err, `see ${this.config.bin} ${toConfiguredId(this.id ?? '', this.config)} --help`)
-    if (err instanceof CacheError) {
-      const context = this.errorContext(failure.message)
-      if (context.length > 0) failure.message += ` (${context.join(', ')})`
-    }
+    const context = this.errorContext(err, failure.message)
+    if (context.length > 0) failure.message += ` (${context.join(', ')})`
     printFailure(failure, this.jsonEnabled())
     // an ExitError: oclif ends the process with this code and prints nothing more
     return this.exit(failure.exit)
   }
 
-  /** What an error message should name when it does not already: the key (a client adds the node). */
-  protected errorContext (message: string): string[] {
-    const key = this.subjectKey
-    if (key === undefined || message.includes(key)) return []
-    return [`key ${key.length > MAX_KEY_SHOWN ? `${key.slice(0, MAX_KEY_SHOWN)}…` : key}`]
+  /** What the message of `err` should also name, when it does not already (a client names the key and the node). */
+  protected errorContext (_err: Error, _message: string): string[] {
+    return []
   }
 }
+
+/** What oclif's parser returns for flags and arguments. */
+type Output = Record<string, unknown>
+
+/** Longest key an error message repeats in full. */
+const MAX_KEY_SHOWN = 64
 
 /**
  * Every command that talks to a cluster: finds a node (--node, DCACHE_NODE, the default node.addr), connects a
@@ -68,6 +52,7 @@ export abstract class ClientCommand extends BaseCommand {
     node: Flags.string({
       description: 'a cluster member, HOST:PORT or a multiaddr (repeatable or comma-separated, each a fallback for the one before); ' +
         'default: $DCACHE_NODE, then node.addr in the data dir ($DCACHE_DATA_DIR or ~/.dcache) and the members remembered there',
+      helpValue: '<addr>',
       multiple: true,
       // one value per --node, so that `dcache get --node ADDR key` leaves KEY to the argument
       multipleNonGreedy: true,
@@ -90,6 +75,17 @@ export abstract class ClientCommand extends BaseCommand {
   private client?: DistributedCache
   private view?: DistributedCache
   private session?: { file: string, token: SessionToken }
+  /** The KEY argument once parsed, so that an error can name it. */
+  private subjectKey?: string
+
+  protected override async parse<F extends Output, B extends Output, A extends Output> (
+    options?: Interfaces.Input<F, B, A>, argv?: string[]
+  ): Promise<Interfaces.ParserOutput<F, B, A>> {
+    const parsed = await super.parse(options, argv)
+    const key: unknown = parsed.args.key
+    if (typeof key === 'string' && key !== '') this.subjectKey = key
+    return parsed
+  }
 
   /**
    * The connected client at the command's level and session; opened on first use so `--help` and bad flags never
@@ -111,20 +107,18 @@ export abstract class ClientCommand extends BaseCommand {
   /** Reports a missing key on stderr (naming the key and the node asked) and sets exit code 1. */
   protected reportMissing (key: string, what = 'key not found'): void {
     process.exitCode = EXIT.NOT_FOUND
-    if (!this.jsonEnabled()) this.logToStderr(`${what}: ${key} (asked ${this.nodeLabel(key) ?? 'the cluster'})`)
+    if (!this.jsonEnabled()) this.logToStderr(`${what}: ${key} (asked ${this.client === undefined ? 'the cluster' : nodeLabel(this.client, key)})`)
   }
 
-  protected override errorContext (message: string): string[] {
-    const node = this.nodeLabel(this.subjectKey)
-    const context = super.errorContext(message)
-    return node === undefined || message.includes(node.split(' ')[1] as string) ? context : [...context, `node ${node}`]
-  }
-
-  /** The member asked about `key` (the contact node for cluster-wide requests) as the tables show it: name and id suffix. */
-  private nodeLabel (key: string | undefined): string | undefined {
-    if (this.client === undefined) return undefined
-    const id = key === undefined ? this.client.contactNode : this.client.nodeFor(key)
-    return `${this.client.members.find((m) => m.id === id)?.name ?? '?'} ${id.slice(-8)}`
+  /** An error of the cluster, once connected, names the key and the node asked (a local check's error needs neither). */
+  protected override errorContext (err: Error, message: string): string[] {
+    if (!(err instanceof CacheError) || this.client === undefined) return []
+    const key = this.subjectKey
+    const node = nodeLabel(this.client, key)
+    return [
+      ...(key === undefined || mentions(message, key) ? [] : [`key ${key.length > MAX_KEY_SHOWN ? `${key.slice(0, MAX_KEY_SHOWN)}…` : key}`]),
+      ...(message.includes(node.slice(-8)) ? [] : [`node ${node}`])
+    ]
   }
 
   protected override async finally (err: Error | undefined): Promise<unknown> {
@@ -132,4 +126,16 @@ export abstract class ClientCommand extends BaseCommand {
     await this.client?.close()
     return await super.finally(err)
   }
+}
+
+/** The member asked about `key` (the contact node for cluster-wide requests) as the tables show it: name and id suffix. */
+function nodeLabel (client: DistributedCache, key: string | undefined): string {
+  const id = key === undefined ? client.contactNode : client.nodeFor(key)
+  return `${client.members.find((m) => m.id === id)?.name ?? '?'} ${id.slice(-8)}`
+}
+
+/** Whether `message` names `word` as a word of its own ("value of a is …"), not inside another ("cannot reach"). */
+function mentions (message: string, word: string): boolean {
+  const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  return new RegExp(`(^|[\\s"'(])${escaped}($|[\\s"'):,;])`).test(message)
 }
