@@ -42,8 +42,9 @@ type Output = Record<string, unknown>
 const MAX_KEY_SHOWN = 64
 
 /**
- * Every command that talks to a cluster: finds a node (--node, DCACHE_NODE, the default node.addr), connects a
- * client, closes it afterwards, and turns CacheError codes into exit codes with a one-line message.
+ * Every command that talks to a cluster: finds a node (--node, DCACHE_NODE, else the default node.addr and the members
+ * remembered next to it), connects a client, remembers the members it learned, closes it afterwards, and names the key
+ * and the node in the cluster's errors.
  */
 export abstract class ClientCommand extends BaseCommand {
   static override enableJsonFlag = true

@@ -23,15 +23,16 @@ interface OclifError extends Error {
 /**
  * The one mapping from any error a command can end with to what the user sees: a CacheError keeps its code and gets
  * its exit code; an error in the command line itself (oclif's parser, a flag's value, `this.error(..., { exit: 2 })`)
- * is USAGE, exit 2; anything else is unexpected, exit 4 (oclif's default of 1 would read as "key not found").
+ * is USAGE, exit 2; `this.error` keeps its exit code; anything else is unexpected, code ERR and exit 4 (oclif's default
+ * of 1 would read as "key not found").
  */
 export function describeFailure (err: unknown, usageHint?: string): Failure {
   if (err instanceof CacheError) return { code: err.code, message: oneLine(err.message), exit: exitCodeFor(err) }
   if (!(err instanceof Error)) return { code: UNEXPECTED_CODE, message: oneLine(String(err)), exit: EXIT.FAILED }
   const e = err as OclifError
   if (e.parse !== undefined || e.message.startsWith('Parsing --')) return { code: USAGE_CODE, message: usageMessage(e), exit: EXIT.USAGE, hint: usageHint }
-  if (e.oclif?.exit === EXIT.USAGE) return { code: USAGE_CODE, message: oneLine(e.message), exit: EXIT.USAGE }
-  return { code: UNEXPECTED_CODE, message: oneLine(e.message), exit: EXIT.FAILED }
+  const exit = e.oclif?.exit ?? EXIT.FAILED
+  return { code: exit === EXIT.USAGE ? USAGE_CODE : UNEXPECTED_CODE, message: oneLine(e.message), exit }
 }
 
 /** `{"error":{"code":…,"message":…}}` alone on stdout with --json, else one line on stderr. */
