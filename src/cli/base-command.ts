@@ -1,40 +1,63 @@
-import { Command, Errors, Flags } from '@oclif/core'
+import { Command, Errors, Flags, toConfiguredId, type Interfaces } from '@oclif/core'
 import { CacheError } from '../common/errors.js'
 import { CONSISTENCY_LEVELS, REQUEST_TIMEOUT_MS, type ConsistencyLevel } from '../config/defaults.js'
 import { loadConfig } from '../config/index.js'
-import { resolveNodeAddresses } from '../client/node-address.js'
-import { EXIT, exitCodeFor } from './exit-codes.js'
+import { rememberMembers, resolveNodeAddresses } from '../client/node-address.js'
+import { EXIT } from './exit-codes.js'
+import { describeFailure, printFailure } from './failure.js'
 import { readSwarmKeyFile } from './swarm-key-file.js'
 import { loadSession, saveSession } from './session-file.js'
 import type { DistributedCache } from '../client/distributed-cache.js'
 import type { SessionToken } from '../client/session.js'
 
 /**
- * Every dcache command: turns a CacheError into its exit code and a one-line message, and any other unexpected
- * error into exit code 4 (oclif's default of 1 would read as "key not found" to a script).
+ * Every dcache command: every failure, flag parsing included, ends as one line on stderr, or with --json as exactly
+ * `{"error":{"code":…,"message":…}}` on stdout, and the exit code of its class (src/cli/failure.ts).
  */
 export abstract class BaseCommand extends Command {
-  protected override async catch (err: Error & { exitCode?: number, oclif?: { exit?: number } }): Promise<unknown> {
-    if (err instanceof CacheError) {
-      // the code goes into --json output; a person gets the one line of the message
-      return await super.catch(new Errors.CLIError(err.message, { exit: exitCodeFor(err), code: this.jsonEnabled() ? err.code : undefined }))
-    }
-    if (err.oclif?.exit === undefined) return await super.catch(new Errors.CLIError(err.message, { exit: EXIT.FAILED }))
-    return await super.catch(err)
+  /**
+   * Replaces oclif's handler, which prints its whole parse state as --json output, wraps messages in ` ›   Error:`
+   * lines with a `Code:` line, and the full help after a usage error.
+   */
+  protected override async catch (err: Error): Promise<never> {
+    if (err instanceof Errors.ExitError) throw err
+    const failure = describeFailure(err, `see ${this.config.bin} ${toConfiguredId(this.id ?? '', this.config)} --help`)
+    const context = this.errorContext(err, failure.message)
+    if (context.length > 0) failure.message += ` (${context.join(', ')})`
+    printFailure(failure, this.jsonEnabled())
+    // an ExitError: oclif ends the process with this code and prints nothing more
+    return this.exit(failure.exit)
+  }
+
+  /** What the message of `err` should also name, when it does not already (a client names the key and the node). */
+  protected errorContext (_err: Error, _message: string): string[] {
+    return []
   }
 }
 
+/** What oclif's parser returns for flags and arguments. */
+type Output = Record<string, unknown>
+
+/** Longest key an error message repeats in full. */
+const MAX_KEY_SHOWN = 64
+
 /**
- * Every command that talks to a cluster: finds a node (--node, DCACHE_NODE, the default node.addr), connects a
- * client, closes it afterwards, and turns CacheError codes into exit codes with a one-line message.
+ * Every command that talks to a cluster: finds a node (--node, DCACHE_NODE, else the default node.addr and the members
+ * remembered next to it), connects a client, remembers the members it learned, closes it afterwards, and names the key
+ * and the node in the cluster's errors.
  */
 export abstract class ClientCommand extends BaseCommand {
   static override enableJsonFlag = true
 
   static override baseFlags = {
     node: Flags.string({
-      description: 'multiaddr of a cluster member (repeatable); default: $DCACHE_NODE, then node.addr in the data dir ($DCACHE_DATA_DIR or ~/.dcache)',
+      description: 'a cluster member, HOST:PORT or a multiaddr (repeatable or comma-separated, each a fallback for the one before); ' +
+        'default: $DCACHE_NODE, then node.addr in the data dir ($DCACHE_DATA_DIR or ~/.dcache) and the members remembered there',
+      helpValue: '<addr>',
       multiple: true,
+      // one value per --node, so that `dcache get --node ADDR key` leaves KEY to the argument
+      multipleNonGreedy: true,
+      delimiter: ',',
       helpGroup: 'CLUSTER'
     }),
     timeout: Flags.integer({ description: 'per-request deadline in milliseconds', default: REQUEST_TIMEOUT_MS, min: 1, helpGroup: 'CLUSTER' }),
@@ -53,6 +76,17 @@ export abstract class ClientCommand extends BaseCommand {
   private client?: DistributedCache
   private view?: DistributedCache
   private session?: { file: string, token: SessionToken }
+  /** The KEY argument once parsed, so that an error can name it. */
+  private subjectKey?: string
+
+  protected override async parse<F extends Output, B extends Output, A extends Output> (
+    options?: Interfaces.Input<F, B, A>, argv?: string[]
+  ): Promise<Interfaces.ParserOutput<F, B, A>> {
+    const parsed = await super.parse(options, argv)
+    const key: unknown = parsed.args.key
+    if (typeof key === 'string' && key !== '') this.subjectKey = key
+    return parsed
+  }
 
   /**
    * The connected client at the command's level and session; opened on first use so `--help` and bad flags never
@@ -60,11 +94,12 @@ export abstract class ClientCommand extends BaseCommand {
    */
   protected async cache (flags: { node?: string[], timeout: number, 'swarm-key'?: string, consistency?: ConsistencyLevel, session?: string }): Promise<DistributedCache> {
     if (this.view !== undefined) return this.view
-    const addresses = await resolveNodeAddresses({ flag: flags.node, env: process.env.DCACHE_NODE, dataDir: loadConfig({ env: process.env }).dataDir })
+    const { addresses, membersFile } = await resolveNodeAddresses({ flag: flags.node, env: process.env.DCACHE_NODE, dataDir: loadConfig({ env: process.env }).dataDir })
     const swarmKey = await readSwarmKeyFile(flags['swarm-key'])
     const session = flags.session === undefined ? undefined : { file: flags.session, token: await loadSession(flags.session) }
     const { connectClient } = await import('../client/connect.js')
     this.client = await connectClient(addresses, { timeout: flags.timeout, swarmKey, consistency: flags.consistency })
+    if (membersFile !== undefined) await rememberMembers(membersFile, this.client.members)
     this.session = session
     this.view = session === undefined ? this.client : this.client.session(session.token)
     return this.view
@@ -73,7 +108,18 @@ export abstract class ClientCommand extends BaseCommand {
   /** Reports a missing key on stderr (naming the key and the node asked) and sets exit code 1. */
   protected reportMissing (key: string, what = 'key not found'): void {
     process.exitCode = EXIT.NOT_FOUND
-    if (!this.jsonEnabled()) this.logToStderr(`${what}: ${key} (asked ${this.client?.contactNode ?? 'the cluster'})`)
+    if (!this.jsonEnabled()) this.logToStderr(`${what}: ${key} (asked ${this.client === undefined ? 'the cluster' : nodeLabel(this.client, key)})`)
+  }
+
+  /** An error of the cluster, once connected, names the key and the node asked (a local check's error needs neither). */
+  protected override errorContext (err: Error, message: string): string[] {
+    if (!(err instanceof CacheError) || this.client === undefined) return []
+    const key = this.subjectKey
+    const node = nodeLabel(this.client, key)
+    return [
+      ...(key === undefined || mentions(message, key) ? [] : [`key ${key.length > MAX_KEY_SHOWN ? `${key.slice(0, MAX_KEY_SHOWN)}…` : key}`]),
+      ...(message.includes(node.slice(-8)) ? [] : [`node ${node}`])
+    ]
   }
 
   protected override async finally (err: Error | undefined): Promise<unknown> {
@@ -81,4 +127,16 @@ export abstract class ClientCommand extends BaseCommand {
     await this.client?.close()
     return await super.finally(err)
   }
+}
+
+/** The member asked about `key` (the contact node for cluster-wide requests) as the tables show it: name and id suffix. */
+function nodeLabel (client: DistributedCache, key: string | undefined): string {
+  const id = key === undefined ? client.contactNode : client.nodeFor(key)
+  return `${client.members.find((m) => m.id === id)?.name ?? '?'} ${id.slice(-8)}`
+}
+
+/** Whether `message` names `word` as a word of its own ("value of a is …"), not inside another ("cannot reach"). */
+function mentions (message: string, word: string): boolean {
+  const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  return new RegExp(`(^|[\\s"'(])${escaped}($|[\\s"'):,;])`).test(message)
 }

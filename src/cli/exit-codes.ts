@@ -13,9 +13,16 @@ export const EXIT = {
   FAILED: 4
 } as const
 
+/** The code of an error in the command line itself (a flag, an argument, an unknown command): not a CacheError code. */
+export const USAGE_CODE = 'USAGE'
+/** The code of an error that is not a CacheError (a bug, a file system error). */
+export const UNEXPECTED_CODE = 'ERR'
+
 const USAGE_CODES = new Set(['INVALID_KEY', 'VALUE_TOO_LARGE', 'NOT_INTEGER', 'SERIALIZATION', 'CONFIG'])
+const LOCAL_CODES = new Set(['LISTEN_FAILED'])
 
 export function exitCodeFor (err: CacheError): number {
   if (err.code === 'KEY_NOT_FOUND') return EXIT.NOT_FOUND
-  return USAGE_CODES.has(err.code) ? EXIT.USAGE : EXIT.CLUSTER
+  if (USAGE_CODES.has(err.code)) return EXIT.USAGE
+  return LOCAL_CODES.has(err.code) ? EXIT.FAILED : EXIT.CLUSTER
 }

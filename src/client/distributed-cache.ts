@@ -6,7 +6,7 @@ import { call } from '../node/rpc.js'
 import { Router } from './router.js'
 import { SessionToken } from './session.js'
 import type { NodeId, Transport } from '../net/transport.js'
-import type { CacheRequest, ClusterInfo, DeleteReply, GetReply, KeyResult, Reply, TtlResult, Versioned, WriteReply } from '../node/protocol.js'
+import type { CacheRequest, ClusterInfo, DeleteReply, GetReply, KeyResult, MemberView, Reply, TtlResult, Versioned, WriteReply } from '../node/protocol.js'
 import type { NodeStats } from '../node/stats.js'
 import type { NodeEvent } from '../node/event-log.js'
 import type { VersionVector } from '../replication/index.js'
@@ -246,6 +246,16 @@ export class DistributedCache {
     return this.shared.router.cluster.self
   }
 
+  /** The members as this client last learned them, with their addresses (no request). */
+  get members (): readonly MemberView[] {
+    return this.shared.router.cluster.members
+  }
+
+  /** The member a request for `key` goes to first: its first live replica as last learned, else the contact node. */
+  nodeFor (key: string): NodeId {
+    return this.shared.router.ownerOf(key) ?? this.shared.router.cluster.self
+  }
+
   /** Closes the client's connection; a session leaves it to the client it came from. */
   async close (): Promise<void> {
     if (this.token === undefined) await this.shared.connection.close()
@@ -272,8 +282,7 @@ export class DistributedCache {
    */
   private async routed<R extends Versioned> (key: string, req: CacheRequest, opts: RequestLevel): Promise<R> {
     this.refreshIfStale()
-    const first = this.shared.router.ownerOf(key) ?? this.shared.router.cluster.self
-    const reply = await this.withFallback<R>(first, { ...req, ...this.options(key, opts) })
+    const reply = await this.withFallback<R>(this.nodeFor(key), { ...req, ...this.options(key, opts) })
     this.token?.observe(key, reply.ts)
     return reply
   }

@@ -123,6 +123,15 @@ export class AbortError extends CacheError {
   }
 }
 
+/** This machine cannot listen where it was told to (the port is taken, the address is not local): a local failure. */
+export class ListenError extends CacheError {
+  override readonly code = 'LISTEN_FAILED'
+  constructor (message = 'cannot listen') {
+    super(message)
+    this.name = 'ListenError'
+  }
+}
+
 /** An error from a remote node whose code this build does not know. */
 export class RemoteError extends CacheError {
   constructor (override readonly code: string, message = 'remote error') {
@@ -149,7 +158,8 @@ const ERROR_CLASSES: Record<string, new () => CacheError> = {
   SERIALIZATION: SerializationError,
   PROTOCOL: ProtocolError,
   TIMEOUT: TimeoutError,
-  ABORTED: AbortError
+  ABORTED: AbortError,
+  LISTEN_FAILED: ListenError
 }
 
 export function errorToWire (err: unknown): WireError {
