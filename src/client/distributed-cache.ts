@@ -370,6 +370,7 @@ export class DistributedCache {
 /** Operations whose effect a retry could apply twice. */
 const NOT_REPEATABLE = new Set<CacheRequest['op']>(['incr', 'getset', 'addNode', 'removeNode', 'forgetNode'])
 
-function isUnreachable (err: unknown): boolean {
+/** A failure that says the member could not be reached, not that it refused the request. */
+export function isUnreachable (err: unknown): boolean {
   return err instanceof NetworkError || err instanceof NodeUnavailableError || err instanceof TimeoutError
 }
