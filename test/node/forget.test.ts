@@ -83,6 +83,18 @@ test('a member dead for reapAfter is reaped by every member and leaves every rin
   } finally { await sim.stop() }
 })
 
+test('a member that leaves is logged as having left, then out of the ring', async () => {
+  const sim = await SimNodes.start({ ids: IDS })
+  try {
+    await sim.run(sim.node('w-3').leave())
+    await sim.until(() => !sim.node('x-1').ring.hasNode('w-3'), 'w-3 is out of the ring')
+    const [left, ring] = sim.node('x-1').events.query({}).filter((e) => e.member?.id === 'w-3').slice(-2)
+    assert.equal([left?.kind, ring?.kind], ['member:left', 'ring:change'])
+    assert.match(left?.message ?? '', /^w-3 w-3 has left \(was alive\), incarnation \d+$/)
+    assert.match(ring?.message ?? '', /^w-3 w-3 is out of the ring; 3 members in the ring$/)
+  } finally { await sim.stop() }
+})
+
 test('the event log answers by time as well as by sequence', async () => {
   const sim = await SimNodes.start({ ids: IDS })
   try {
