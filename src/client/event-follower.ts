@@ -10,7 +10,7 @@ import { isUnreachable, type DistributedCache } from './distributed-cache.js'
 const SHOWN_WINDOW_MS = 60_000
 
 /** The follower changed members: `from` stopped answering, `to` is read from now on. */
-export interface SourceSwitch { from: { id: NodeId, name: string }, to: { id: NodeId, name: string }, reason: string }
+export interface SourceSwitch { from: { id: NodeId, name: string }, to: { id: NodeId, name: string } }
 
 export interface FollowPoll {
   /** New events, oldest first, none shown before. */
@@ -52,6 +52,7 @@ export class EventFollower {
       if (!isUnreachable(err)) throw err
       return await this.switchSource(err as Error)
     }
+    this.seq = lastSeq(events, this.seq)
     return { events: this.take(events) }
   }
 
@@ -69,10 +70,13 @@ export class EventFollower {
     }
     for (const to of candidates) {
       try {
-        const events = await this.cache.getEventsOf(to.id, { fromTime: this.newestTime })
+        // Its whole log (bounded), so the sequence cursor starts at its newest event; only the part at or after the
+        // newest event time shown is new to the reader.
+        const log = await this.cache.getEventsOf(to.id, { since: 0 })
+        const since = this.newestTime
         this.source = to.id
-        this.seq = 0
-        return { events: this.take(events), switched: { from: { id: from, name: fromName }, to: { id: to.id, name: to.name }, reason: cause.message } }
+        this.seq = lastSeq(log, 0)
+        return { events: this.take(log.filter((e) => e.time >= since)), switched: { from: { id: from, name: fromName }, to: { id: to.id, name: to.name } } }
       } catch (err) {
         if (!isUnreachable(err)) throw err
         failures.push(`${to.name}: ${(err as Error).message}`)
@@ -81,11 +85,10 @@ export class EventFollower {
     throw new NodeUnavailableError(`no member answered for events (${failures.join('; ')})`)
   }
 
-  /** Keeps what was not shown yet, in time order, and moves the cursors past everything given. */
+  /** Keeps what was not shown yet, in time order, and moves the cursors past it. */
   private take (events: NodeEvent[]): NodeEvent[] {
     const fresh: NodeEvent[] = []
     for (const e of [...events].sort((a, b) => a.time - b.time || a.seq - b.seq)) {
-      this.seq = Math.max(this.seq, e.seq)
       const key = transitionKey(e)
       if (this.shown.has(key)) continue
       this.shown.set(key, e.time)
@@ -97,6 +100,10 @@ export class EventFollower {
     }
     return fresh
   }
+}
+
+function lastSeq (events: NodeEvent[], floor: number): number {
+  return events.reduce((max, e) => Math.max(max, e.seq), floor)
 }
 
 /** The same transition has the same kind, member, incarnation and state in every member's log. */

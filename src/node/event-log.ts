@@ -15,10 +15,9 @@ export interface NodeEvent {
   message: string
 }
 
-/** Which events to return: those after seq `since` on this node, and (if given) logged at or after `fromTime`. */
+/** Which events to return: those after seq `since` on this node. */
 export interface EventQuery {
   since?: number
-  fromTime?: number
 }
 
 /** What a member event says happened, after the member's name and id. */
@@ -61,8 +60,8 @@ export class EventLog {
   }
 
   /** Events matching `query`, oldest first. */
-  query ({ since = 0, fromTime }: EventQuery): NodeEvent[] {
-    return this.events.filter((e) => e.seq > since && (fromTime === undefined || e.time >= fromTime))
+  query ({ since = 0 }: EventQuery): NodeEvent[] {
+    return this.events.filter((e) => e.seq > since)
   }
 }
 

@@ -45,7 +45,7 @@ export type CacheRequest = RequestOptions & (
   | { op: 'cluster' }
   | { op: 'addNode', address: string }
   | { op: 'removeNode', id: NodeId }
-  | { op: 'events', since?: number, fromTime?: number }
+  | { op: 'events', since?: number }
   | { op: 'forgetNode', id: string }
 )
 

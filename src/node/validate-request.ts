@@ -37,7 +37,7 @@ const SHAPES: Record<string, Record<string, FieldCheck>> = {
   cluster: {},
   addNode: { address: isString },
   removeNode: { id: isString },
-  events: { since: optional(isNumber), fromTime: optional(isTime) },
+  events: { since: optional(isNumber) },
   forgetNode: { id: isString }
 }
 

@@ -34,6 +34,7 @@ test('a follower whose member dies switches to another, shows the death, and rep
     assert.not.equal(follower.following, 'n1')
     shown.push(...after.events)
     assert.ok(after.events.some((e) => e.kind === 'member:dead' && e.member?.id === 'n1'), 'the death of n1, from the new member')
+    assert.equal((await sim.run(follower.poll())).events, [], 'nothing older from the new member\'s log on the next poll')
 
     // Later events keep coming from the new member.
     await sim.kill('n4')

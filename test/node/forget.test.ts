@@ -95,13 +95,12 @@ test('a member that leaves is logged as having left, then out of the ring', asyn
   } finally { await sim.stop() }
 })
 
-test('the event log answers by time as well as by sequence', async () => {
+test('a member\'s own event log is read by sequence, through any client', async () => {
   const sim = await SimNodes.start({ ids: IDS })
   try {
     const node = sim.node('x-1')
     const all = node.events.query({})
     const middle = all[Math.floor(all.length / 2)] as NodeEvent
-    assert.ok(node.events.query({ fromTime: middle.time }).every((e) => e.time >= middle.time))
     assert.equal(node.events.query({ since: middle.seq }).map((e) => e.seq), all.filter((e) => e.seq > middle.seq).map((e) => e.seq))
     const client = await sim.client('y-1')
     assert.equal(await sim.run(client.getEventsOf('x-1', { since: middle.seq })), node.events.query({ since: middle.seq }))
