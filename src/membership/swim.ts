@@ -1,5 +1,5 @@
 import type { Clock, TimerId } from '../common/clock.js'
-import { InvalidArgumentError, MemberNotFoundError, NodeUnavailableError, ProtocolError, TimeoutError } from '../common/errors.js'
+import { ConfigurationError, InvalidArgumentError, MemberNotFoundError, NodeUnavailableError, ProtocolError, TimeoutError } from '../common/errors.js'
 import { shuffle, randomInt, type Random } from '../common/random.js'
 import type { NodeId, Transport } from '../net/transport.js'
 import { Awareness } from './awareness.js'
@@ -98,7 +98,7 @@ export class Swim {
   constructor (components: SwimComponents, init: SwimInit = {}) {
     const { name, addresses, meta, reapAfterMs, ...config } = init
     this.config = resolveSwimConfig(config)
-    if (reapAfterMs !== undefined && !(Number.isFinite(reapAfterMs) && reapAfterMs >= 0)) throw new InvalidArgumentError('invalid reapAfterMs; must be >= 0', 'reapAfterMs')
+    if (reapAfterMs !== undefined && !(Number.isFinite(reapAfterMs) && reapAfterMs >= 0)) throw new ConfigurationError('invalid reapAfterMs; must be >= 0', 'reapAfterMs')
     this.reapAfterMs = reapAfterMs ?? 0
     this.transport = components.transport
     this.clock = components.clock
