@@ -6,9 +6,9 @@ import { call } from '../node/rpc.js'
 import { Router } from './router.js'
 import { SessionToken } from './session.js'
 import type { NodeId, Transport } from '../net/transport.js'
-import type { CacheRequest, ClusterInfo, DeleteReply, GetReply, KeyResult, MemberView, Reply, TtlResult, Versioned, WriteReply } from '../node/protocol.js'
+import type { CacheRequest, ClusterInfo, DeleteReply, ForgetReply, GetReply, KeyResult, MemberView, Reply, TtlResult, Versioned, WriteReply } from '../node/protocol.js'
 import type { NodeStats } from '../node/stats.js'
-import type { NodeEvent } from '../node/event-log.js'
+import type { EventQuery, NodeEvent } from '../node/event-log.js'
 import type { VersionVector } from '../replication/index.js'
 
 export interface RequestLevel {
@@ -219,9 +219,17 @@ export class DistributedCache {
     return await this.any<NodeId>({ op: 'addNode', address })
   }
 
-  /** Gracefully removes a member: it announces `left`, stops taking requests and exits. */
-  async removeNode (id: NodeId): Promise<void> {
+  /**
+   * Gracefully removes a member: it announces `left`, stops taking requests and exits. `id` is its full id, a unique
+   * suffix of it, or its name.
+   */
+  async removeNode (id: string): Promise<void> {
     await this.any<void>({ op: 'removeNode', id })
+  }
+
+  /** Drops a dead or left member from every member's table and ring at once; `id` as for removeNode. */
+  async forgetNode (id: string): Promise<ForgetReply> {
+    return await this.any<ForgetReply>({ op: 'forgetNode', id })
   }
 
   /** Members and ring as a member currently sees them (also refreshes this client's routing). */
@@ -239,6 +247,11 @@ export class DistributedCache {
   /** Member events the contact node has logged after sequence number `since`. */
   async getEvents (since = 0): Promise<NodeEvent[]> {
     return await this.any<NodeEvent[]>({ op: 'events', since })
+  }
+
+  /** Events from the log of `member` itself, with no fallback to another member's log (whose sequence differs). */
+  async getEventsOf (member: NodeId, query: EventQuery = {}): Promise<NodeEvent[]> {
+    return await call<NodeEvent[]>(this.shared.connection.transport, member, { op: 'events', ...query }, this.timeoutMs)
   }
 
   /** The member the client talks to for cluster-wide requests. */
@@ -364,8 +377,9 @@ export class DistributedCache {
 }
 
 /** Operations whose effect a retry could apply twice. */
-const NOT_REPEATABLE = new Set<CacheRequest['op']>(['incr', 'getset', 'addNode', 'removeNode'])
+const NOT_REPEATABLE = new Set<CacheRequest['op']>(['incr', 'getset', 'addNode', 'removeNode', 'forgetNode'])
 
-function isUnreachable (err: unknown): boolean {
+/** A failure that says the member could not be reached, not that it refused the request. */
+export function isUnreachable (err: unknown): boolean {
   return err instanceof NetworkError || err instanceof NodeUnavailableError || err instanceof TimeoutError
 }

@@ -1,5 +1,6 @@
 import { ClientCommand } from '../cli/base-command.js'
 import { formatTable } from '../cli/table.js'
+import { formatMb as mb, shortId } from '../cli/cluster-status.js'
 import type { NodeStats } from '../node/stats.js'
 
 export default class Stats extends ClientCommand {
@@ -23,7 +24,7 @@ export default class Stats extends ClientCommand {
       errors: sum((n) => n.errors)
     }
     const ratio = (hits: number, misses: number): string => hits + misses === 0 ? '-' : `${(100 * hits / (hits + misses)).toFixed(1)}%`
-    const rows = nodes.map((n): Array<string | number> => [n.name, n.id.slice(-8), n.engine.keys, mb(n.engine.memoryUsedBytes), mb(n.engine.maxMemoryBytes),
+    const rows = nodes.map((n): Array<string | number> => [n.name, shortId(n.id), n.engine.keys, mb(n.engine.memoryUsedBytes), mb(n.engine.maxMemoryBytes),
       n.engine.hits, n.engine.misses, ratio(n.engine.hits, n.engine.misses), n.engine.evictions, n.engine.expirations, requests(n), n.errors, n.latency.p99Ms.toFixed(2)])
     rows.push(['TOTAL', '', total.keys, mb(total.memoryUsed), mb(total.memoryLimit), total.hits, total.misses, ratio(total.hits, total.misses),
       total.evictions, total.expirations, total.requests, total.errors, ''])
@@ -38,8 +39,4 @@ export default class Stats extends ClientCommand {
       })))
     return { nodes, total }
   }
-}
-
-function mb (bytes: number): string {
-  return (bytes / 1024 / 1024).toFixed(1)
 }

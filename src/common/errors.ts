@@ -82,6 +82,24 @@ export class ConfigurationError extends CacheError {
   }
 }
 
+/** No cluster member matches the id, id suffix or name given (`dcache node remove/forget`). */
+export class MemberNotFoundError extends CacheError {
+  override readonly code = 'MEMBER_NOT_FOUND'
+  constructor (message = 'no such member') {
+    super(message)
+    this.name = 'MemberNotFoundError'
+  }
+}
+
+/** An argument that is well-formed but cannot be acted on: an ambiguous member id, a member in the wrong state. */
+export class InvalidArgumentError extends CacheError {
+  override readonly code = 'INVALID_ARGUMENT'
+  constructor (message = 'invalid argument', readonly argument?: string) {
+    super(message)
+    this.name = 'InvalidArgumentError'
+  }
+}
+
 export class NetworkError extends CacheError {
   override readonly code = 'NETWORK'
   constructor (message = 'network error') {
@@ -159,7 +177,9 @@ const ERROR_CLASSES: Record<string, new () => CacheError> = {
   PROTOCOL: ProtocolError,
   TIMEOUT: TimeoutError,
   ABORTED: AbortError,
-  LISTEN_FAILED: ListenError
+  LISTEN_FAILED: ListenError,
+  MEMBER_NOT_FOUND: MemberNotFoundError,
+  INVALID_ARGUMENT: InvalidArgumentError
 }
 
 export function errorToWire (err: unknown): WireError {

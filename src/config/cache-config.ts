@@ -55,6 +55,11 @@ export interface CacheConfig {
    * timeouts start long and shrink as other members confirm. Off = plain SWIM (for comparisons). @default true
    */
   lifeguard: boolean
+  /**
+   * Seconds a dead or left member stays in the member table (and the ring) before every member drops it, like Serf's
+   * reconnect_timeout; `dcache node forget` drops one at once. 0 = never. @default 86400 (24 h)
+   */
+  reapAfter: number
   /** Per-request deadline in milliseconds. @default 5000 */
   requestTimeout: number
 }

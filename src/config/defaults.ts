@@ -47,6 +47,8 @@ export const MAX_VALUE_BYTES = 1024 * 1024
 export const COMPRESSION_THRESHOLD_BYTES = 4096
 /** Listen address of a node; loopback only unless told otherwise, like Redis's protected mode. */
 export const LISTEN_ADDRESS = '/ip4/127.0.0.1/tcp/7700'
+/** Seconds a dead or left member is kept before it is reaped (Serf's reconnect_timeout and tombstone_timeout: 24 h); 0 = never. */
+export const REAP_AFTER_S = 24 * 3600
 /** Per-request deadline on the wire. */
 export const REQUEST_TIMEOUT_MS = 5000
 /** Name of the cluster; part of the gossipsub topic so two clusters on one LAN stay apart. */

@@ -123,6 +123,7 @@ export const FIELD_PARSERS: FieldParsers = {
   membershipPreset: oneOf('membershipPreset', MEMBERSHIP_PRESETS, (s) => s.toLowerCase()),
   mdns: checked('mdns', 'must be true or false', asBoolean, () => true),
   lifeguard: checked('lifeguard', 'must be true or false', asBoolean, () => true),
+  reapAfter: checked('reapAfter', 'must be a non-negative duration in seconds (0 = never)', asSizeOrDuration(parseSeconds), (s) => s >= 0),
   requestTimeout: checked('requestTimeout', 'must be a positive duration in milliseconds', asSizeOrDuration(parseMilliseconds), (ms) => ms > 0)
 }
 

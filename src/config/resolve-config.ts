@@ -33,6 +33,7 @@ const DEFAULT_VALUES: Omit<CacheConfig, 'name'> = {
   membershipPreset: DEFAULTS.MEMBERSHIP_PRESET,
   mdns: DEFAULTS.MDNS_ENABLED,
   lifeguard: DEFAULTS.LIFEGUARD_ENABLED,
+  reapAfter: DEFAULTS.REAP_AFTER_S,
   requestTimeout: DEFAULTS.REQUEST_TIMEOUT_MS
 }
 

@@ -30,6 +30,9 @@ export interface ProbeEvent {
  * - `member:dead`    alive or suspect -> dead (the ring removes it)
  * - `member:left`    any -> left, a graceful leave (the ring removes it)
  * - `member:update`  alive -> alive with a newer incarnation and changed name, addresses or meta
+ * - `member:forget`  dead or left -> gone from the table, by an operator's `forget` here or elsewhere (the ring
+ *                    removes it); `member` is its last record
+ * - `member:reap`    dead or left for reapAfterMs -> gone from the table (the ring removes it)
  */
 export interface MembershipEvents {
   'member:join': MemberEvent
@@ -38,8 +41,15 @@ export interface MembershipEvents {
   'member:dead': MemberEvent
   'member:left': MemberEvent
   'member:update': MemberEvent
+  'member:forget': MemberEvent
+  'member:reap': MemberEvent
   'probe:result': ProbeEvent
 }
+
+/** Every event about a member's transitions (all but probe results). */
+export type MemberEventName = Exclude<keyof MembershipEvents, 'probe:result'>
+
+export const MEMBER_EVENTS: readonly MemberEventName[] = ['member:join', 'member:alive', 'member:suspect', 'member:dead', 'member:left', 'member:update', 'member:forget', 'member:reap']
 
 export type Unsubscribe = () => void
 

@@ -1,5 +1,5 @@
 import type { NodeId } from '../net/transport.js'
-import type { MemberEvent, MembershipEvents, ProbeEvent, Unsubscribe } from './events.js'
+import { MEMBER_EVENTS, type MemberEvent, type MembershipEvents, type ProbeEvent, type Unsubscribe } from './events.js'
 import type { Member, MemberState } from './member-table.js'
 
 /** What this node has seen of one member's health, for `dcache node list` and the dashboard. */
@@ -24,8 +24,6 @@ export interface MembershipSource {
   on<K extends keyof MembershipEvents>(event: K, fn: (payload: MembershipEvents[K]) => void): Unsubscribe
 }
 
-const MEMBER_EVENTS = ['member:join', 'member:alive', 'member:suspect', 'member:dead', 'member:left', 'member:update'] as const
-
 /** An observer that keeps per-member health from a Swim's events. */
 export class HealthMonitor {
   private readonly health = new Map<NodeId, MemberHealth>()
@@ -35,7 +33,7 @@ export class HealthMonitor {
   constructor (source: MembershipSource, now: number) {
     for (const member of source.members()) this.entry(member.id, member.state, now)
     this.unsubscribes = [
-      ...MEMBER_EVENTS.map((event) => source.on(event, (e) => { this.onMemberEvent(e) })),
+      ...MEMBER_EVENTS.map((event) => source.on(event, (e) => { this.onMemberEvent(event, e) })),
       source.on('probe:result', (e) => { this.onProbe(e) })
     ]
   }
@@ -54,7 +52,12 @@ export class HealthMonitor {
     for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe()
   }
 
-  private onMemberEvent ({ member, previousState, time }: MemberEvent): void {
+  private onMemberEvent (event: string, { member, previousState, time }: MemberEvent): void {
+    // A forgotten or reaped member is gone from the table, and its health with it: the map stays as small as the table.
+    if (event === 'member:forget' || event === 'member:reap') {
+      this.health.delete(member.id)
+      return
+    }
     const health = this.entry(member.id, member.state, time)
     const cameBack = member.state === 'alive' && (previousState === 'suspect' || previousState === 'dead')
     if (cameBack) health.flaps++

@@ -1,7 +1,7 @@
 import { decodeValue, encodeValue } from '../common/codec.js'
 import { ProtocolError } from '../common/errors.js'
 import type { NodeId } from '../net/transport.js'
-import { MEMBER_STATES, type Member, type MemberUpdate } from './member-table.js'
+import { CLAIM_STATES, MEMBER_STATES, type Member, type MemberUpdate } from './member-table.js'
 
 /** Stream protocol of every direct SWIM exchange: ping, ping-req, push/pull and notify. */
 export const SWIM_PROTOCOL = '/dcache/swim/1.0.0'
@@ -94,15 +94,20 @@ function isNonNegativeInteger (value: unknown): value is number {
 }
 
 function isMember (value: unknown): value is Member {
+  return isMemberRecord(value) && (MEMBER_STATES as readonly unknown[]).includes(value.state)
+}
+
+/** A member record whose state is any claim state (a push/pull table holds member states only). */
+function isMemberRecord (value: unknown): value is Record<string, unknown> {
   return isRecord(value) &&
     typeof value.id === 'string' &&
     typeof value.name === 'string' &&
     Array.isArray(value.addresses) && value.addresses.every((a) => typeof a === 'string') &&
     isNonNegativeInteger(value.incarnation) &&
-    (MEMBER_STATES as readonly unknown[]).includes(value.state) &&
+    (CLAIM_STATES as readonly unknown[]).includes(value.state) &&
     isRecord(value.meta)
 }
 
 function isMemberUpdate (value: unknown): value is MemberUpdate {
-  return isMember(value) && typeof (value as unknown as Record<string, unknown>).from === 'string'
+  return isMemberRecord(value) && typeof value.from === 'string'
 }

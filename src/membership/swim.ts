@@ -1,13 +1,13 @@
 import type { Clock, TimerId } from '../common/clock.js'
-import { NodeUnavailableError, ProtocolError, TimeoutError } from '../common/errors.js'
+import { ConfigurationError, InvalidArgumentError, MemberNotFoundError, NodeUnavailableError, ProtocolError, TimeoutError } from '../common/errors.js'
 import { shuffle, randomInt, type Random } from '../common/random.js'
 import type { NodeId, Transport } from '../net/transport.js'
 import { Awareness } from './awareness.js'
 import { BroadcastQueue } from './broadcast-queue.js'
-import { TypedEmitter, type MembershipEvents, type Unsubscribe } from './events.js'
+import { TypedEmitter, type MemberEventName, type MembershipEvents, type Unsubscribe } from './events.js'
 import { silentLogger, type ComponentLogger, type Logger } from './logger.js'
 import { pickRandom, pushPullScale, retransmitLimit, suspicionTimeout } from './math.js'
-import { decideUpdate, MemberTable, toUpdate, type Member, type MemberChange, type MemberMeta, type MemberState, type MemberUpdate } from './member-table.js'
+import { MemberTable, toUpdate, type Member, type MemberChange, type MemberMeta, type MemberState, type MemberUpdate } from './member-table.js'
 import { decodeMessage, encodeMessage, MessageType, membersTopic, SWIM_PROTOCOL, type PingMessage, type SwimMessage } from './messages.js'
 import { resolveSwimConfig, type SwimConfig } from './presets.js'
 import { Suspicion } from './suspicion.js'
@@ -36,6 +36,11 @@ export interface SwimComponents {
  * - `clusterName`: the topic is `dcache/<clusterName>/members` (default 'default').
  */
 export interface SwimInit extends Partial<SwimConfig> {
+  /**
+   * A member dead or left this long is dropped from the table (Serf's reconnect_timeout and tombstone_timeout,
+   * 24 h there); 0 = never. Each member reaps on its own clock: a reap is not gossiped. @default 0
+   */
+  reapAfterMs?: number
   /** Display name of the local member. @default transport.self */
   name?: string
   /** Addresses announced for the local member. @default transport.addresses() */
@@ -45,6 +50,15 @@ export interface SwimInit extends Partial<SwimConfig> {
 }
 
 interface IndirectOutcome { acked: boolean, nacks: number }
+
+/** How often the reaper looks for members to drop, at most (Serf's reap_interval); shorter when reapAfterMs is. */
+export const REAP_INTERVAL_MS = 15_000
+/**
+ * How long the tombstone of a forgotten or reaped member is kept. It only has to outlive the claims about the member
+ * still travelling: piggybacked updates stop after a few probe periods, and every member forgets it within a
+ * push/pull round or two (Serf keeps its recent intents 5 minutes).
+ */
+export const TOMBSTONE_TTL_MS = 5 * 60_000
 
 /**
  * SWIM membership with Lifeguard (memberlist's state.go, in TypeScript): probe, ping-req, suspicion, refutation,
@@ -64,6 +78,9 @@ export class Swim {
   private readonly queue = new BroadcastQueue()
   private readonly emitter = new TypedEmitter<MembershipEvents>()
   private readonly suspicions = new Map<NodeId, Suspicion>()
+  /** Clock time each dead or left member went down, for the reaper. */
+  private readonly downSince = new Map<NodeId, number>()
+  private readonly reapAfterMs: number
   private probeOrder: NodeId[] = []
   private probeIndex = 0
   private seq = 0
@@ -75,11 +92,14 @@ export class Swim {
   private probeTimer: TimerId | undefined
   private pushPullTimer: TimerId | undefined
   private gossipTimer: TimerId | undefined
+  private reapTimer: TimerId | undefined
   private unsubscribeTopic: Unsubscribe | undefined
 
   constructor (components: SwimComponents, init: SwimInit = {}) {
-    const { name, addresses, meta, ...config } = init
+    const { name, addresses, meta, reapAfterMs, ...config } = init
     this.config = resolveSwimConfig(config)
+    if (reapAfterMs !== undefined && !(Number.isFinite(reapAfterMs) && reapAfterMs >= 0)) throw new ConfigurationError('invalid reapAfterMs; must be >= 0', 'reapAfterMs')
+    this.reapAfterMs = reapAfterMs ?? 0
     this.transport = components.transport
     this.clock = components.clock
     this.random = components.random
@@ -120,6 +140,11 @@ export class Swim {
 
   get (id: NodeId): Member | undefined {
     return this.table.get(id)
+  }
+
+  /** Tombstones of forgotten and reaped members still kept (they are not in members()). */
+  get tombstoneCount (): number {
+    return this.table.tombstoneCount
   }
 
   stateOf (id: NodeId): MemberState | undefined {
@@ -190,6 +215,47 @@ export class Swim {
     await Promise.all(peers.map(async (peer) => {
       await this.exchange(peer.id, { type: MessageType.Notify, seq: this.nextSeq(), updates: [notice] }, this.config.probeTimeoutMs)
     }))
+  }
+
+  /**
+   * Drops a dead or left member from the table at once and tells every member to do the same (like Cassandra's
+   * removenode and riak-admin force-remove): piggybacked and published as a `forgotten` claim with the member's
+   * incarnation, which stays here as a tombstone so older claims cannot bring it back. A member that is in fact
+   * running comes back by refuting (a higher incarnation). Throws MemberNotFoundError for an unknown id, and
+   * InvalidArgumentError for a member that is alive or suspect (remove it gracefully instead) or for this node.
+   */
+  forget (id: NodeId): Member {
+    const member = this.table.get(id)
+    if (member === undefined) throw new MemberNotFoundError(`no member with id ${id}`)
+    if (id === this.self) throw new InvalidArgumentError(`${member.name} (${id}) is the member answering; a member cannot forget itself`, 'id')
+    if (member.state === 'alive' || member.state === 'suspect') {
+      throw new InvalidArgumentError(`${member.name} (${id}) is ${member.state}: only dead or left members can be forgotten; remove a live one with \`dcache node remove\``, 'id')
+    }
+    this.log('forgetting %s (%s)', id, member.state)
+    this.applyUpdate({ ...member, state: 'forgotten', from: this.self }, true)
+    return member
+  }
+
+  /**
+   * One reaper round: drops members dead or left for reapAfterMs or longer (locally: every member reaps on its own
+   * clock, as Serf does), and tombstones older than TOMBSTONE_TTL_MS. Returns the members it dropped.
+   */
+  reap (): Member[] {
+    const now = this.clock.now()
+    const reaped: Member[] = []
+    if (this.reapAfterMs > 0) {
+      for (const [id, since] of this.downSince) {
+        if (now - since < this.reapAfterMs) continue
+        const change = this.table.forget(id, now)
+        this.downSince.delete(id)
+        if (change === undefined) continue
+        reaped.push(change.current)
+        this.log('reaped %s, %s for %d ms', id, change.current.state, now - since)
+        this.emit('member:reap', change.current, change.current.state)
+      }
+    }
+    this.table.dropTombstones(now - TOMBSTONE_TTL_MS)
+    return reaped
   }
 
   /** Replaces the local member's meta and announces it with a new incarnation. */
@@ -306,20 +372,23 @@ export class Swim {
   private async handleRequest (from: NodeId, data: Uint8Array): Promise<Uint8Array> {
     const message = decodeMessage(data)
     this.receiveUpdates(message.updates)
+    // A forgotten member that talks to us is running again, but its own alive claims are no newer than its
+    // tombstone: tell it it was dead at that incarnation, so it refutes with a newer one that passes every tombstone.
+    const notice = this.tombstoneNotice(from)
     switch (message.type) {
       case MessageType.Ping:
         if (message.target !== this.self) throw new ProtocolError(`ping for ${message.target} reached ${this.self}`)
-        return encodeMessage({ type: MessageType.Ack, seq: message.seq, updates: this.piggyback() })
+        return encodeMessage({ type: MessageType.Ack, seq: message.seq, updates: [...notice, ...this.piggyback(this.config.maxPiggyback - notice.length)] })
       case MessageType.PingReq: {
         const reply = await this.exchange(message.target, this.pingMessage(message.target), message.timeoutMs)
         const type = reply?.type === MessageType.Ack ? MessageType.Ack : MessageType.Nack
-        return encodeMessage({ type, seq: message.seq, updates: this.piggyback() })
+        return encodeMessage({ type, seq: message.seq, updates: [...notice, ...this.piggyback(this.config.maxPiggyback - notice.length)] })
       }
       case MessageType.PushPull:
         this.mergeRemoteState(from, message.members)
-        return encodeMessage(this.pushPullMessage())
+        return encodeMessage({ ...this.pushPullMessage(), updates: notice })
       case MessageType.Notify:
-        return encodeMessage({ type: MessageType.Ack, seq: message.seq, updates: [] })
+        return encodeMessage({ type: MessageType.Ack, seq: message.seq, updates: notice })
       default:
         throw new ProtocolError(`unexpected swim message type ${message.type} from ${from}`)
     }
@@ -358,6 +427,13 @@ export class Swim {
     return true
   }
 
+  /** A `dead` claim at a member's tombstone incarnation, for that member only (see handleRequest). */
+  private tombstoneNotice (id: NodeId): MemberUpdate[] {
+    const tombstone = this.table.tombstoneOf(id)
+    if (tombstone === undefined || this.table.has(id)) return []
+    return [{ id, name: id, addresses: [], incarnation: tombstone.incarnation, state: 'dead', meta: {}, from: this.self }]
+  }
+
   private pushPullMessage (): SwimMessage {
     return { type: MessageType.PushPull, seq: this.nextSeq(), members: this.table.list(), updates: [] }
   }
@@ -389,16 +465,24 @@ export class Swim {
       this.handleClaimAboutSelf(update)
       return
     }
-    const decision = decideUpdate(this.table.get(update.id), update)
+    const decision = this.table.decide(update)
     if (decision === 'confirm') {
       // A new independent accuser shortens the timeout; pass it on so others can count it too.
       if (this.suspicions.get(update.id)?.confirm(update.from) === true) this.disseminate(update, originatedHere)
       return
     }
     if (decision === 'ignore') return
-    const change = this.table.apply(update) as MemberChange
+    const change = this.table.apply(update, this.clock.now()) as MemberChange
     this.disseminate(update, originatedHere)
-    this.afterChange(change, update.from)
+    if (update.state === 'forgotten') this.afterForget(change.current, update.from)
+    else this.afterChange(change, update.from)
+  }
+
+  private afterForget (member: Member, from: NodeId): void {
+    this.cancelSuspicion(member.id)
+    this.downSince.delete(member.id)
+    this.log('%s forgot %s', from, member.id)
+    this.emit('member:forget', member, member.state)
   }
 
   /** Queues an update for piggybacking, and for the topic too if this node originated it. */
@@ -412,6 +496,8 @@ export class Swim {
     if (current.state === 'alive' && current.addresses.length > 0) this.transport.addAddresses(current.id, current.addresses)
     if (current.state === 'suspect') this.startSuspicion(current, from)
     else this.cancelSuspicion(current.id)
+    if (current.state === 'alive' || current.state === 'suspect') this.downSince.delete(current.id)
+    else if (!this.downSince.has(current.id)) this.downSince.set(current.id, this.clock.now())
     const event = transitionEvent(previous, current)
     if (event !== undefined) this.emit(event, current, previous?.state)
   }
@@ -481,7 +567,7 @@ export class Swim {
     this.probeOrder.splice(at, 0, id)
   }
 
-  private emit (event: Exclude<keyof MembershipEvents, 'probe:result'>, member: Member, previousState: MemberState | undefined): void {
+  private emit (event: MemberEventName, member: Member, previousState: MemberState | undefined): void {
     for (const err of this.emitter.emit(event, { member, previousState, time: this.clock.now() })) {
       this.log.error('%s listener failed: %s', event, (err as Error).message)
     }
@@ -493,13 +579,16 @@ export class Swim {
     // Random first offsets keep members from probing and exchanging in lockstep.
     this.scheduleProbe(Math.floor(this.random.next() * this.config.probeIntervalMs))
     this.schedulePushPull(Math.floor(this.random.next() * this.config.pushPullIntervalMs))
+    this.scheduleReap()
   }
 
   private cancelLoops (): void {
     if (this.probeTimer !== undefined) this.clock.clearTimeout(this.probeTimer)
     if (this.pushPullTimer !== undefined) this.clock.clearTimeout(this.pushPullTimer)
+    if (this.reapTimer !== undefined) this.clock.clearTimeout(this.reapTimer)
     this.probeTimer = undefined
     this.pushPullTimer = undefined
+    this.reapTimer = undefined
   }
 
   // Each loop belongs to one start(): a probe still in flight when stop() and start() run again must not schedule
@@ -527,6 +616,16 @@ export class Swim {
     }, delayMs)
   }
 
+  private scheduleReap (): void {
+    const generation = this.generation
+    const intervalMs = this.reapAfterMs > 0 ? Math.min(REAP_INTERVAL_MS, this.reapAfterMs) : REAP_INTERVAL_MS
+    this.reapTimer = this.clock.setTimeout(() => {
+      if (!this.running || this.leaving || generation !== this.generation) return
+      this.reap()
+      this.scheduleReap()
+    }, intervalMs)
+  }
+
   /** Publishing is batched: the first update originated here arms one timer for the gossip interval. */
   private scheduleGossip (): void {
     if (this.gossipTimer !== undefined || !this.running) return
@@ -537,7 +636,7 @@ export class Swim {
   }
 }
 
-function transitionEvent (previous: Member | undefined, current: Member): Exclude<keyof MembershipEvents, 'probe:result'> | undefined {
+function transitionEvent (previous: Member | undefined, current: Member): MemberEventName | undefined {
   switch (current.state) {
     case 'alive':
       if (previous === undefined || previous.state === 'dead' || previous.state === 'left') return 'member:join'

@@ -18,7 +18,7 @@ import type { Clock } from '../common/clock.js'
 import type { Random } from '../common/random.js'
 import type { CacheConfig } from '../config/index.js'
 import type { NodeId, Transport } from '../net/transport.js'
-import type { Member, MemberEvent, MembershipEvents } from '../membership/index.js'
+import { MEMBER_EVENTS, type Member, type MemberEvent, type MemberEventName } from '../membership/index.js'
 import type { CacheRequest } from './protocol.js'
 
 export interface CacheNodeComponents {
@@ -28,8 +28,6 @@ export interface CacheNodeComponents {
   /** Called after a graceful `removeNode` of this node has announced `left` (the process exits then). */
   onRemoved?: () => void
 }
-
-const RING_EVENTS: Array<keyof MembershipEvents> = ['member:join', 'member:alive', 'member:suspect', 'member:dead', 'member:left', 'member:update']
 
 /** How often a member offers its hints to members that are alive again, ms (also on every member:alive). */
 const HINT_DELIVERY_INTERVAL_MS = 1000
@@ -81,6 +79,7 @@ export class CacheNode {
       name: config.name,
       addresses: this.transport.addresses(),
       meta: { vnodes: config.virtualNodes },
+      reapAfterMs: config.reapAfter * 1000,
       // Plain SWIM: no local-health stretching, and suspicions time out at the minimum without waiting for confirmations.
       ...(config.lifeguard ? {} : { awarenessMax: 1, suspicionMaxTimeoutMult: 1 })
     })
@@ -139,7 +138,8 @@ export class CacheNode {
       cluster: () => this.cluster.cluster(),
       addNode: async (req) => await this.cluster.addNode(req.address),
       removeNode: async (req, from) => { await this.cluster.removeNode(req.id, from) },
-      events: (req) => this.cluster.events(req.since)
+      forgetNode: (req) => this.cluster.forgetNode(req.id),
+      events: (req) => this.cluster.events(req)
     }, this.stats, () => this.leaving ? `node ${this.id} is leaving the cluster` : undefined)
   }
 
@@ -160,8 +160,8 @@ export class CacheNode {
     if (this.started) return
     this.started = true
     this.ring.addNode(this.id, this.config.virtualNodes)
-    for (const event of RING_EVENTS) {
-      this.unsubscribers.push(this.membership.on(event, (e) => { this.onMemberEvent(event, e as MemberEvent) }))
+    for (const event of MEMBER_EVENTS) {
+      this.unsubscribers.push(this.membership.on(event, (e) => { this.onMemberEvent(event, e) }))
     }
     // `?? null`: msgpack values cannot be undefined at the top level, and some operations return nothing
     await this.transport.handle(CACHE_PROTOCOL, async (from, data) => encodeValue(await this.serve(from, validateRequest(decodeValue(data))) ?? null))
@@ -242,23 +242,26 @@ export class CacheNode {
   }
 
   /**
-   * Keeps the ring in step with membership: members join it and leave it only by joining and leaving; a dead member
-   * keeps its ranges (fallbacks stand in for it with hints) until it leaves or is removed.
+   * Keeps the ring in step with membership: members join it and leave it only by joining, leaving, or being
+   * forgotten or reaped; a dead member keeps its ranges (fallbacks stand in for it with hints) until then. The event
+   * log gets the member event first, then the ring change it caused.
    */
-  private onMemberEvent (event: keyof MembershipEvents, e: MemberEvent): void {
+  private onMemberEvent (event: MemberEventName, e: MemberEvent): void {
     const m = e.member
     if (m.id === this.id) return
     const vnodes = this.vnodesOf(m)
+    let change: 'added' | 'removed' | undefined
     if (event === 'member:join' || (event === 'member:alive' && !this.ring.hasNode(m.id))) {
-      this.ring.addNode(m.id, vnodes)
-    } else if (event === 'member:left') {
-      this.ring.removeNode(m.id)
+      if (this.ring.addNode(m.id, vnodes)) change = 'added'
+    } else if (event === 'member:left' || event === 'member:forget' || event === 'member:reap') {
+      if (this.ring.removeNode(m.id)) change = 'removed'
     } else if (event === 'member:update' && this.ring.hasNode(m.id) && this.ring.tokens(m.id).length !== vnodes) {
       this.ring.removeNode(m.id)
       this.ring.addNode(m.id, vnodes)
     }
     if (event === 'member:alive' && this.hints.targets().includes(m.id)) void this.replicas.deliverHints()
     this.events.fromMember(event, e)
+    if (change !== undefined) this.events.ringChange(m, change, this.ring.size, e.time)
   }
 
   /** A member's advertised vnode count; it comes from the network, so anything outside 1..MAX_VIRTUAL_NODES is ignored. */

@@ -10,7 +10,7 @@ import type { CacheConfig } from '../config/index.js'
 export { CacheNode, type CacheNodeComponents } from './cache-node.js'
 export type { NodeStats } from './stats.js'
 export type { NodeEvent } from './event-log.js'
-export type { ClusterInfo, MemberView, KeyResult, TtlResult, CacheRequest } from './protocol.js'
+export type { ClusterInfo, ForgetReply, MemberView, KeyResult, TtlResult, CacheRequest } from './protocol.js'
 
 /** Name of the node's identity key inside its data directory (mode 0600). */
 export const PRIVATE_KEY_FILE = 'peer.key'

@@ -46,6 +46,7 @@ export type CacheRequest = RequestOptions & (
   | { op: 'addNode', address: string }
   | { op: 'removeNode', id: NodeId }
   | { op: 'events', since?: number }
+  | { op: 'forgetNode', id: string }
 )
 
 export type CacheOp = CacheRequest['op']
@@ -90,9 +91,12 @@ export interface MemberView {
   ownership: number
   /** Clock time of the last ack from it, as seen by the reporting node; undefined for itself or never. */
   lastAckAt?: number
-  /** Round-trip time of the last probe in ms. */
+  /** Round-trip time of the last probe in ms (whole ms on the system clock). */
   rttMs?: number
 }
+
+/** What `forgetNode` returns: the member forgotten, as it was (dead or left). */
+export interface ForgetReply { id: NodeId, name: string, state: 'dead' | 'left' }
 
 /** What `cluster` returns: who answered, the members it knows, its ring and the cluster's replication factor. */
 export interface ClusterInfo {

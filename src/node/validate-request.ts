@@ -37,7 +37,8 @@ const SHAPES: Record<string, Record<string, FieldCheck>> = {
   cluster: {},
   addNode: { address: isString },
   removeNode: { id: isString },
-  events: { since: optional(isNumber) }
+  events: { since: optional(isNumber) },
+  forgetNode: { id: isString }
 }
 
 /** Checks a decoded request's shape before anything acts on it; throws ProtocolError or InvalidKeyError naming the field. */

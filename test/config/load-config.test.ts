@@ -90,6 +90,7 @@ test('reads every field from DCACHE_* variables', () => {
       DCACHE_MEMBERSHIP_PRESET: 'local',
       DCACHE_MDNS: 'true',
       DCACHE_LIFEGUARD: 'false',
+      DCACHE_REAP_AFTER: '2h',
       DCACHE_REQUEST_TIMEOUT: '1500'
     }
   })
@@ -119,6 +120,7 @@ test('reads every field from DCACHE_* variables', () => {
     membershipPreset: 'local',
     mdns: true,
     lifeguard: false,
+    reapAfter: 7200,
     requestTimeout: 1500
   })
 })

@@ -1,13 +1,11 @@
 // Test support for membership simulations: N Swims on one MemoryNetwork with a ManualClock and seeded randomness.
 import type { Clock } from '../../src/common/clock.js'
 import { seededRandom } from '../../src/common/random.js'
-import { Swim, type SwimInit } from '../../src/membership/index.js'
+import { MEMBER_EVENTS, Swim, type SwimInit } from '../../src/membership/index.js'
 import type { MembershipEvents } from '../../src/membership/events.js'
 import { MemoryNetwork, type MemoryNetworkInit } from '../../src/net/memory/index.js'
 import type { NodeId, RequestHandler, RequestOptions, Transport } from '../../src/net/transport.js'
 import { ManualClock } from '../support/manual-clock.js'
-
-const MEMBER_EVENTS = ['member:join', 'member:alive', 'member:suspect', 'member:dead', 'member:left', 'member:update'] as const
 
 export interface ClusterInit {
   ids: NodeId[]
@@ -27,8 +25,12 @@ export interface SimCluster {
   node: (id: NodeId) => Swim
   /** `event:memberId` strings each node saw, in order. */
   events: (id: NodeId) => string[]
-  /** Whether every running node in `observers` holds `id` in `state`. */
-  allSee: (observers: NodeId[], id: NodeId, state: string) => boolean
+  /** Whether every running node in `observers` holds `id` in `state` (undefined: does not hold it at all). */
+  allSee: (observers: NodeId[], id: NodeId, state: string | undefined) => boolean
+  /** Starts one more member (same init, its own seeded randomness) and joins it through `seed`. */
+  add: (id: NodeId, seed: NodeId) => Promise<Swim>
+  /** A process death: gone from the network at once, its Swim stopped and dropped from `swims`. */
+  kill: (id: NodeId) => Promise<void>
   stop: () => Promise<void>
 }
 
@@ -45,18 +47,33 @@ export async function startCluster (init: ClusterInit): Promise<SimCluster> {
     node: (id) => swims.get(id) as Swim,
     events: (id) => seen.get(id) ?? [],
     allSee: (observers, id, state) => observers.every((o) => swims.get(o)?.stateOf(id) === state),
+    add: async (id, seedId) => {
+      const swim = create(id)
+      await swim.start()
+      await drive(clock, swim.join([seedId]))
+      return swim
+    },
+    kill: async (id) => {
+      net.remove(id)
+      await swims.get(id)?.stop()
+      swims.delete(id)
+      seen.delete(id)
+    },
     stop: async () => { for (const swim of swims.values()) await swim.stop() }
   }
+  let created = 0
+  const create = (id: NodeId): Swim => {
+    const raw = net.createTransport(id)
+    const transport = init.wrap?.(id, raw, clock) ?? raw
+    const swim = new Swim({ transport, clock, random: seededRandom(seed * 1000 + created++) }, init.init)
+    const log: string[] = []
+    for (const event of MEMBER_EVENTS) swim.on(event, (e: MembershipEvents[typeof event]) => { log.push(`${event}:${e.member.id}`) })
+    seen.set(id, log)
+    swims.set(id, swim)
+    return swim
+  }
   try {
-    init.ids.forEach((id, i) => {
-      const raw = net.createTransport(id)
-      const transport = init.wrap?.(id, raw, clock) ?? raw
-      const swim = new Swim({ transport, clock, random: seededRandom(seed * 1000 + i) }, init.init)
-      const log: string[] = []
-      for (const event of MEMBER_EVENTS) swim.on(event, (e: MembershipEvents[typeof event]) => { log.push(`${event}:${e.member.id}`) })
-      seen.set(id, log)
-      swims.set(id, swim)
-    })
+    for (const id of init.ids) create(id)
     for (const swim of swims.values()) await swim.start()
     if (init.join !== false) {
       const [first] = init.ids

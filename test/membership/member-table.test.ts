@@ -1,13 +1,13 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { decideUpdate, MemberTable, type Member, type MemberState, type MemberUpdate, type UpdateDecision } from '../../src/membership/member-table.js'
+import { decideUpdate, MemberTable, type ClaimState, type Member, type MemberState, type MemberUpdate, type UpdateDecision } from '../../src/membership/member-table.js'
 
 function member (state: MemberState, incarnation: number): Member {
   return { id: 'x', name: 'x', addresses: ['/mem/x'], incarnation, state, meta: {} }
 }
 
-function update (state: MemberState, incarnation: number, from = 'y'): MemberUpdate {
-  return { ...member(state, incarnation), from }
+function update (state: ClaimState, incarnation: number, from = 'y'): MemberUpdate {
+  return { ...member('alive', incarnation), state, from }
 }
 
 test('incarnation ordering rules (memberlist aliveNode/suspectNode/deadNode)', () => {
@@ -69,6 +69,52 @@ test('MemberTable.apply stores what the rules accept and reports the change', ()
   assert.is(table.stateOf('x'), 'dead')
   assert.is(table.activeCount(), 1)
   assert.equal(table.ids(), ['self', 'x'])
+})
+
+test('forgotten overrides any state of the same or lower incarnation; a tombstone stops alive claims no newer than it', () => {
+  const cases: Array<[current: [MemberState, number] | undefined, claim: [ClaimState, number], expected: UpdateDecision]> = [
+    [['dead', 3], ['forgotten', 3], 'apply'],
+    [['left', 3], ['forgotten', 4], 'apply'],
+    [['alive', 3], ['forgotten', 3], 'apply'],
+    [['suspect', 3], ['forgotten', 3], 'apply'],
+    // the member came back (refuted) after the forget was made: it stays
+    [['alive', 4], ['forgotten', 3], 'ignore'],
+    [undefined, ['forgotten', 3], 'ignore']
+  ]
+  for (const [current, [state, incarnation], expected] of cases) {
+    const held = current === undefined ? undefined : member(current[0], current[1])
+    assert.is(decideUpdate(held, update(state, incarnation)), expected, `${current?.join('@') ?? 'unknown'} <- ${state}@${incarnation}`)
+  }
+  const tombstone = { id: 'x', incarnation: 3, at: 0 }
+  assert.is(decideUpdate(undefined, update('alive', 3), tombstone), 'ignore')
+  assert.is(decideUpdate(undefined, update('alive', 2), tombstone), 'ignore')
+  assert.is(decideUpdate(undefined, update('alive', 4), tombstone), 'apply')
+})
+
+test('MemberTable.forget removes the record and leaves a tombstone that is dropped by age', () => {
+  const table = new MemberTable({ ...member('alive', 0), id: 'self', name: 'self' })
+  table.apply(update('alive', 2))
+  table.apply(update('dead', 2))
+  const change = table.apply(update('forgotten', 2), 5000)
+  assert.is(change?.current.state, 'dead', 'the change carries the last record')
+  assert.is(table.has('x'), false)
+  assert.is(table.size, 1)
+  assert.equal(table.tombstoneOf('x'), { id: 'x', incarnation: 2, at: 5000 })
+  assert.is(table.apply(update('alive', 2)), undefined, 'an old alive claim cannot bring it back')
+  assert.is(table.dropTombstones(5000), 0)
+  assert.is(table.dropTombstones(5001), 1)
+  assert.is(table.tombstoneCount, 0)
+  assert.is(table.apply(update('alive', 2))?.current.state, 'alive', 'without its tombstone it is a new member again')
+})
+
+test('a member that comes back with a newer incarnation replaces its tombstone', () => {
+  const table = new MemberTable({ ...member('alive', 0), id: 'self', name: 'self' })
+  table.apply(update('alive', 1))
+  table.apply(update('left', 1))
+  table.forget('x', 10)
+  assert.is(table.apply(update('alive', 2))?.current.incarnation, 2)
+  assert.is(table.tombstoneOf('x'), undefined)
+  assert.is(table.activeCount(), 2)
 })
 
 test('MemberTable records are frozen copies: neither the caller nor a reader can change the table', () => {

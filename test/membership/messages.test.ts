@@ -1,12 +1,13 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { decodeMessage, encodeMessage, MessageType, membersTopic, type SwimMessage } from '../../src/membership/messages.js'
-import type { MemberUpdate } from '../../src/membership/member-table.js'
+import type { Member, MemberUpdate } from '../../src/membership/member-table.js'
 
 const alice: MemberUpdate = { id: 'a', name: 'alice', addresses: ['/ip4/127.0.0.1/tcp/7700'], incarnation: 3, state: 'suspect', meta: { vnodes: 150 }, from: 'b' }
 
 test('every message type survives encode/decode', () => {
-  const { from: _from, ...member } = alice
+  const { from: _from, ...rest } = alice
+  const member: Member = { ...rest, state: 'suspect' }
   const messages: SwimMessage[] = [
     { type: MessageType.Ping, seq: 1, target: 'a', updates: [alice] },
     { type: MessageType.PingReq, seq: 2, target: 'a', timeoutMs: 400, updates: [] },
@@ -14,7 +15,7 @@ test('every message type survives encode/decode', () => {
     { type: MessageType.Nack, seq: 4, updates: [] },
     { type: MessageType.PushPull, seq: 5, members: [member], updates: [] },
     { type: MessageType.Notify, seq: 6, updates: [alice] },
-    { type: MessageType.Gossip, seq: 7, updates: [alice] }
+    { type: MessageType.Gossip, seq: 7, updates: [alice, { ...alice, state: 'forgotten' }] }
   ]
   for (const message of messages) assert.equal(decodeMessage(encodeMessage(message)), message)
 })
@@ -27,6 +28,8 @@ test('malformed messages are rejected with ProtocolError', () => {
     { type: MessageType.Ack, seq: 1, updates: [{ ...alice, state: 'zombie' }] },
     { type: MessageType.Ack, seq: 1, updates: [{ ...alice, from: undefined }] },
     { type: MessageType.PushPull, seq: 1, updates: [], members: [{ id: 'a' }] },
+    // a table holds members, never a claim that one was forgotten
+    { type: MessageType.PushPull, seq: 1, updates: [], members: [{ ...alice, from: undefined, state: 'forgotten' }] },
     'hello'
   ]
   for (const value of bad) {

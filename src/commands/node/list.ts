@@ -1,16 +1,19 @@
 import { ClientCommand } from '../../cli/base-command.js'
 import { formatTable } from '../../cli/table.js'
+import { formatRtt, formatShare } from '../../cli/cluster-status.js'
 import type { MemberView } from '../../node/protocol.js'
 
 export default class NodeList extends ClientCommand {
-  static override description = 'List cluster members as the contacted node sees them: state, incarnation, last ack, RTT, vnodes, ownership'
+  static override description = 'List cluster members as the contacted node sees them: state, incarnation, last ack, RTT, vnodes, ownership. ' +
+    'Dead and left members stay listed until `dcache node forget` or reapAfter (default 24 h) drops them.'
+
   static override examples = ['<%= config.bin %> node list', '<%= config.bin %> node list --json']
 
   async run (): Promise<{ self: string, members: MemberView[], replicationFactor: number }> {
     const { flags } = await this.parse(NodeList)
     const info = await (await this.cache(flags)).getClusterInfo()
     const now = Date.now()
-    this.log(formatTable(['', 'name', 'id', 'state', 'inc', 'last ack', 'rtt ms', 'vnodes', 'ownership', 'addresses'],
+    this.log(formatTable(['', 'name', 'id', 'state', 'inc', 'last ack', 'rtt', 'vnodes', 'ownership', 'addresses'],
       info.members.map((m) => [
         m.id === info.self ? '*' : '',
         m.name,
@@ -18,9 +21,9 @@ export default class NodeList extends ClientCommand {
         m.state,
         m.incarnation,
         m.id === info.self ? 'self' : m.lastAckAt === undefined ? '-' : `${((now - m.lastAckAt) / 1000).toFixed(1)}s ago`,
-        m.rttMs === undefined ? '-' : m.rttMs.toFixed(2),
+        m.id === info.self ? '-' : formatRtt(m.rttMs),
         m.vnodes,
-        `${(m.ownership * 100).toFixed(1)}%`,
+        formatShare(m.ownership),
         m.addresses.join(' ')
       ])))
     const inRing = info.ring.nodes.length

@@ -2,9 +2,17 @@ import { Args } from '@oclif/core'
 import { ClientCommand } from '../../cli/base-command.js'
 
 export default class NodeRemove extends ClientCommand {
-  static override description = 'Remove a member gracefully: it announces that it left, stops taking requests and exits. Its keys go with it (there is no data hand-off yet).'
-  static override examples = ['<%= config.bin %> node remove 12D3KooWAbc...', '<%= config.bin %> node remove 12D3KooWAbc... --json']
-  static override args = { id: Args.string({ description: 'the member\'s id (see dcache node list)', required: true }) }
+  static override description = 'Remove a live member gracefully: it announces that it left, stops taking requests and exits. Its keys go with it ' +
+    '(there is no data hand-off yet). A dead or left member is dropped with `dcache node forget` instead. ' +
+    'Exit codes: 1 no member matches ID, 2 ID matches several members or the member is not alive, 3 the cluster could not be reached.'
+
+  static override examples = [
+    '<%= config.bin %> node remove node-3',
+    '<%= config.bin %> node remove 8YcFqVsG',
+    '<%= config.bin %> node remove 12D3KooWAbc... --json'
+  ]
+
+  static override args = { id: Args.string({ description: 'the member: its full id, a unique id suffix (the 8 characters tables show) or its name', required: true }) }
 
   async run (): Promise<{ removed: string }> {
     const { args, flags } = await this.parse(NodeRemove)

@@ -1,10 +1,11 @@
-import { ConfigurationError, NodeUnavailableError, ProtocolError } from '../../common/errors.js'
+import { InvalidArgumentError, NodeUnavailableError, ProtocolError } from '../../common/errors.js'
+import { findMember } from '../../membership/index.js'
 import { decodeValue, encodeValue } from '../../common/codec.js'
 import type { NodeId, Transport } from '../../net/transport.js'
 import type { CacheNode } from '../cache-node.js'
 import type { NodeStats } from '../stats.js'
-import type { ClusterInfo, MemberView } from '../protocol.js'
-import type { NodeEvent } from '../event-log.js'
+import type { ClusterInfo, ForgetReply, MemberView } from '../protocol.js'
+import type { EventQuery, NodeEvent } from '../event-log.js'
 
 /** Member-to-member legs of cluster-wide operations (each member's share of a clear, its statistics). */
 export const MEMBER_PROTOCOL = '/dcache/member/1.0.0'
@@ -76,22 +77,33 @@ export class ClusterHandlers {
     return id
   }
 
-  /** Graceful removal of `id`: itself announces `left` and exits; another member passes the request on. */
-  async removeNode (id: NodeId, from: NodeId): Promise<void> {
+  /**
+   * Graceful removal of the member `query` names (findMember): itself announces `left` and exits; another member
+   * passes the request on. A dead or left member cannot leave: it is forgotten instead.
+   */
+  async removeNode (query: string, from: NodeId): Promise<void> {
     const { membership } = this.node
-    const member = membership.get(id)
-    if (member === undefined) throw new ConfigurationError(`no member with id ${id}`, 'id')
-    if (member.state === 'dead' || member.state === 'left') throw new ConfigurationError(`${member.name} (${id}) is already ${member.state}`, 'id')
-    if (membership.aliveMembers().length <= 1) throw new ConfigurationError(`${id} is the last member of the cluster; stop it instead`, 'id')
-    if (id !== this.node.id) {
-      await this.node.forward<void>(id, { op: 'removeNode', id })
+    const member = findMember(membership.members(), query)
+    if (member.state === 'dead' || member.state === 'left') {
+      throw new InvalidArgumentError(`${member.name} (${member.id}) is ${member.state === 'left' ? 'already gone (left)' : 'dead'}: drop it with \`dcache node forget ${member.name}\``, 'id')
+    }
+    if (membership.aliveMembers().length <= 1) throw new InvalidArgumentError(`${member.name} (${member.id}) is the last member of the cluster; stop it instead`, 'id')
+    if (member.id !== this.node.id) {
+      await this.node.forward<void>(member.id, { op: 'removeNode', id: member.id })
       return
     }
     await this.node.leaveOnRequest(from)
   }
 
-  events (since: number | undefined): NodeEvent[] {
-    return this.node.events.since(since ?? 0)
+  /** Drops the dead or left member `query` names from every member's table and ring (Swim.forget). */
+  forgetNode (query: string): ForgetReply {
+    const { membership } = this.node
+    const member = membership.forget(findMember(membership.members(), query).id)
+    return { id: member.id, name: member.name, state: member.state as ForgetReply['state'] }
+  }
+
+  events (query: EventQuery): NodeEvent[] {
+    return this.node.events.query(query)
   }
 
   private async leg<T> (to: NodeId, req: MemberRequest): Promise<T> {

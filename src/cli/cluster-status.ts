@@ -1,0 +1,70 @@
+import type { ClusterInfo, MemberView } from '../node/protocol.js'
+import type { NodeStats } from '../node/stats.js'
+
+/** One member as `dcache status` shows it: the answering member's view of it, and its own statistics if it answered. */
+export interface MemberStatus {
+  id: string
+  name: string
+  state: MemberView['state']
+  address: string | undefined
+  /** Share of the ring it owns, 0..1 (0 once it left the ring). */
+  ownership: number
+  /** Round trip of the answering member's last probe of it, ms. */
+  rttMs: number | undefined
+  /** Undefined when the member did not answer (dead, left, or too slow). */
+  load?: { keys: number, memoryUsedBytes: number, memoryBudgetBytes: number, hintsPending: number }
+}
+
+export interface ClusterStatus {
+  /** The member that answered. */
+  self: string
+  /** Replicas per key as configured (N) and as the ring allows now. */
+  replicationFactor: number
+  replicasPerKey: number
+  members: MemberStatus[]
+}
+
+/** Joins `node list`'s view (cluster info) with `dcache stats`' figures (every live member's statistics), by member id. */
+export function clusterStatus (info: ClusterInfo, stats: NodeStats[]): ClusterStatus {
+  const byId = new Map(stats.map((s) => [s.id, s]))
+  const members = info.members.map((m): MemberStatus => {
+    const s = byId.get(m.id)
+    return {
+      id: m.id,
+      name: m.name,
+      state: m.state,
+      address: m.addresses[0],
+      ownership: m.ownership,
+      rttMs: m.rttMs,
+      load: s === undefined
+        ? undefined
+        : { keys: s.engine.keys, memoryUsedBytes: s.engine.memoryUsedBytes, memoryBudgetBytes: s.engine.maxMemoryBytes, hintsPending: s.replication.hints.pending }
+    }
+  }).sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id))
+  return { self: info.self, replicationFactor: info.replicationFactor, replicasPerKey: Math.min(info.replicationFactor, info.ring.nodes.length), members }
+}
+
+/** The id as tables show it: its last 8 characters, which `node remove` and `node forget` accept. */
+export function shortId (id: string): string {
+  return id.slice(-8)
+}
+
+/** Bytes as MiB with one decimal, as `dcache stats` shows memory. */
+export function formatMb (bytes: number): string {
+  return (bytes / 1024 / 1024).toFixed(1)
+}
+
+/** A ring share 0..1 as a percentage with one decimal. */
+export function formatShare (share: number): string {
+  return `${(share * 100).toFixed(1)}%`
+}
+
+/**
+ * A round trip as measured, without false precision: whole milliseconds as `65 ms`, 0 as `<1 ms` (the system clock
+ * counts whole milliseconds), a finer measurement with one decimal (`0.4 ms`).
+ */
+export function formatRtt (ms: number | undefined): string {
+  if (ms === undefined) return '-'
+  if (Number.isInteger(ms)) return ms === 0 ? '<1 ms' : `${ms} ms`
+  return ms < 100 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`
+}
