@@ -43,7 +43,7 @@ It writes <data dir>/dcache, a script that runs the CLI against the demo cluster
       if (flags.dashboard && !terminal) this.warn('not a terminal: running without the dashboard')
       if (flags.dashboard && terminal) {
         const { runDashboard } = await import('../tui/index.js')
-        await runDashboard({ source: cache, connectHint: [...tryThese, `(the script sets DCACHE_NODE to the demo's nodes and runs ${DCACHE_COMMAND})`], showHelp: true })
+        await runDashboard({ source: cache, connectHint: [...tryThese, `(it sets DCACHE_NODE and runs bin/run.js of ${PROJECT_DIR})`], showHelp: true })
       } else {
         this.log('cluster running; press Ctrl-C to stop it')
         await new Promise<void>((resolve) => {

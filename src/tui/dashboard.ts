@@ -188,16 +188,13 @@ export class DashboardView {
     const counts = (['alive', 'suspect', 'dead', 'left'] as const).filter((s) => states[s] > 0).map((s) => `${states[s]} ${s}`).join(', ')
     const time = this.model.lastPollAt === 0 ? 'connecting…' : formatTime(this.model.lastPollAt)
     const address = this.model.contactAddress === undefined ? undefined : hostPort(this.model.contactAddress)
-    // The contact's address first, then the / key reminder, give way on a narrow screen.
-    const variants = [[address, '/ key'], [address, undefined], [undefined, undefined]] as const
-    for (const [at, slash] of variants) {
-      const left = ` dcache  ${counts || 'no members yet'}  via ${contact}${at === undefined ? '' : ` ${at}`}  ${time}`
-      const right = `${slash === undefined ? '' : `${slash}  `}? help  q quit `
-      if (left.length + right.length + 2 <= (header.width as number) || at === undefined) {
-        header.setContent(` {bold}dcache{/bold}${escape(left.slice(' dcache'.length))}{|}${right}`)
-        return
-      }
-    }
+    const status = `${counts || 'no members yet'}  via ${contact}`
+    const withAddress = `${status}${address === undefined ? '' : ` ${address}`}  ${time}`
+    // on a narrow screen the / key reminder gives way first, then the contact's address
+    const candidates: Array<[string, string]> = [[withAddress, '/ key  ? help  q quit'], [withAddress, '? help  q quit'], [`${status}  ${time}`, '? help  q quit']]
+    const width = header.width as number
+    const [left, right] = candidates.find(([l, r]) => ' dcache  '.length + l.length + r.length + 3 <= width) ?? candidates[2] as [string, string]
+    header.setContent(` {bold}dcache{/bold}  ${escape(left)}{|}${right} `)
   }
 
   private drawMembers (): void {
@@ -393,7 +390,7 @@ function replicaLines (inspection: KeyInspection): string[] {
   const members = [...inspection.preferenceList, ...standIns]
   const nameWidth = Math.min(12, Math.max(...members.map((m) => m.name.length)))
   const line = (m: KeyMember, note: string): string =>
-    `  ${escape(truncate(m.name, nameWidth).padEnd(nameWidth))} ${m.id.slice(-8)} ${m.state === undefined ? '?      ' : colorState(m.state)}${' '.repeat(8 - (m.state ?? '?').length)}${note}`.trimEnd()
+    `  ${escape(truncate(m.name, nameWidth).padEnd(nameWidth))} ${m.id.slice(-8)} ${m.state === undefined ? '?' : colorState(m.state)}${' '.repeat(8 - (m.state ?? '?').length)}${note}`.trimEnd()
   return [
     `replicas N=${inspection.n}: the key's preference list, owner first`,
     ...inspection.preferenceList.map((m, i) => {
