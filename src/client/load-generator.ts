@@ -60,7 +60,7 @@ export interface LoadTestResult {
   failures: FailureReason[]
 }
 
-/** The key the test's n-th draw stands for: `key:` for values, `counter:` for incr. */
+/** Key number `index` of a test: `<prefix>key:…` for values, `<prefix>counter:…` for incr. */
 export function benchKey (test: LoadTestName, prefix: string, index: number): string {
   return `${prefix}${test === 'incr' ? 'counter' : 'key'}:${String(index).padStart(12, '0')}`
 }
@@ -92,14 +92,14 @@ export async function runLoadTest (cache: DistributedCache, init: LoadTestInit):
     reads++
     if (found) hits++
   }
-  const operation = async (key: string, n: number): Promise<unknown> => {
+  const operation = async (key: string, n: number): Promise<void> => {
     switch (init.test) {
       case 'set': return await write(key)
       case 'get': return await read(key)
+      case 'mixed': return n % 10 === 0 ? await write(key) : await read(key)
       case 'incr':
         init.written?.add(key)
-        return await cache.increment(key)
-      case 'mixed': return n % 10 === 0 ? await write(key) : await read(key)
+        await cache.increment(key)
     }
   }
 
