@@ -12,7 +12,7 @@ import { createServer } from 'node:net'
 import { promisify } from 'node:util'
 import { LocalCluster } from '../src/cli/local-cluster.js'
 import { connectClient } from '../src/client/connect.js'
-import { runLoadTest, type LoadTestResult } from '../src/client/load-generator.js'
+import { runLoadTest, type FailureReason, type LoadTestResult } from '../src/client/load-generator.js'
 import type { DistributedCache } from '../src/client/distributed-cache.js'
 
 const NODES = 3
@@ -31,9 +31,10 @@ interface Options { requests: number, clients: number, pipelines: number[], data
 
 interface Row {
   system: 'dcache' | 'redis', test: TestName, pipeline: number, opsPerSec: number, p50Ms: number, p99Ms: number, errors: number
-  /** dcache only: replicas per key and the level of every request. */
+  /** dcache only: replicas per key and the level of every request, and why requests failed. */
   n?: number
   level?: Level
+  failures?: FailureReason[]
 }
 
 function parseOptions (argv: string[]): Options {
@@ -78,7 +79,7 @@ async function benchDcache (opts: Options, n: number): Promise<Row[]> {
           const r: LoadTestResult = await runLoadTest(client, {
             test, requests: opts.requests, concurrency: opts.clients, pipeline, valueBytes: opts.dataSize, keyspace: KEYSPACE, maxSeconds: opts.maxSeconds
           })
-          rows.push({ system: 'dcache', n, level, test, pipeline, opsPerSec: r.opsPerSec, p50Ms: r.p50Ms, p99Ms: r.p99Ms, errors: r.errors })
+          rows.push({ system: 'dcache', n, level, test, pipeline, opsPerSec: r.opsPerSec, p50Ms: r.p50Ms, p99Ms: r.p99Ms, errors: r.errors, failures: r.failures })
           printRow(rows[rows.length - 1] as Row)
         }
       }
@@ -157,6 +158,7 @@ function printRow (r: Row): void {
   const label = r.system === 'dcache' ? `N=${r.n} ${r.n === 1 ? '-' : r.level}` : ''
   console.log(`${r.system.padEnd(7)} ${label.padEnd(10)} ${r.test.toUpperCase().padEnd(4)} -P ${String(r.pipeline).padEnd(3)} ${String(r.opsPerSec).padStart(9)} ops/s` +
     `   p50 ${r.p50Ms.toFixed(3).padStart(7)} ms   p99 ${r.p99Ms.toFixed(3).padStart(7)} ms${r.errors > 0 ? `   errors ${r.errors}` : ''}`)
+  for (const f of r.failures ?? []) console.log(`        ${f.count} x ${f.code}: ${f.message}`)
 }
 
 const opts = parseOptions(process.argv.slice(2))

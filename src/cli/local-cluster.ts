@@ -1,13 +1,28 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { NetworkError } from '../common/errors.js'
 
 /** The dcache executable of this package (bin/run.js), run with the Node that runs us (the pinned Node 22). */
 export const DCACHE_BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
+
+/** The directory of this package (where `npx dcache` finds it). */
+export const PROJECT_DIR = dirname(dirname(DCACHE_BIN))
+
+/**
+ * A shell command that runs this package's CLI from any directory: the Node that runs us (the pinned Node 22; a
+ * `node` on PATH may be older) and bin/run.js, by absolute paths. `npx dcache` works only inside the project:
+ * anywhere else npx looks the name up on the npm registry.
+ */
+export const DCACHE_COMMAND = [process.execPath, DCACHE_BIN].map(shellQuote).join(' ')
+
+/** Quotes `word` for a POSIX shell unless it needs none. */
+export function shellQuote (word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`
+}
 
 export interface LocalNode {
   name: string
@@ -65,6 +80,24 @@ export class LocalCluster {
     const index = this.nodes.indexOf(node)
     if (index >= 0) this.nodes.splice(index, 1)
     await stopProcess(node.process, signal)
+  }
+
+  /**
+   * Writes `<baseDir>/dcache`, a script that runs the CLI against this cluster (every node's address in
+   * DCACHE_NODE) from any directory, and returns its path; stop() removes it with the data dir.
+   */
+  async writeCliScript (): Promise<string> {
+    const file = join(this.baseDir, 'dcache')
+    const nodes = this.nodes.map((n) => n.address).join(',')
+    await writeFile(file, [
+      '#!/bin/sh',
+      '# dcache against the local cluster of `dcache demo`; removed when the demo stops',
+      `export DCACHE_NODE=${shellQuote(nodes)}`,
+      `exec ${DCACHE_COMMAND} "$@"`,
+      ''
+    ].join('\n'))
+    await chmod(file, 0o755)
+    return file
   }
 
   async stop (): Promise<void> {

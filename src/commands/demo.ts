@@ -1,10 +1,11 @@
 import { Flags } from '@oclif/core'
 import { BaseCommand } from '../cli/base-command.js'
-import { LocalCluster } from '../cli/local-cluster.js'
+import { DCACHE_COMMAND, LocalCluster, PROJECT_DIR, shellQuote } from '../cli/local-cluster.js'
 
 export default class Demo extends BaseCommand {
   static override description = `Start a local cluster on 127.0.0.1 (free ports, a temporary data dir) and open the dashboard on it.
-A light background load keeps the charts moving. Ctrl-C (or q in the dashboard) stops every node and removes the data dir.`
+A light background load keeps the charts moving. Ctrl-C (or q in the dashboard) stops every node and removes the data dir.
+It writes <data dir>/dcache, a script that runs the CLI against the demo cluster from any directory (\`<data dir>/dcache get greeting\`); the dashboard opens with its help, which shows that command again (? brings it back).`
 
   static override examples = [
     '<%= config.bin %> demo',
@@ -29,14 +30,20 @@ A light background load keeps the charts moving. Ctrl-C (or q in the dashboard) 
     try {
       for (const n of cluster.nodes) this.log(`  ${n.name}  pid ${n.pid}  ${n.address}`)
       const seed = cluster.nodes[0]?.address as string
-      this.log(`\ndata dir: ${cluster.baseDir}\ntry, from another terminal:\n  export DCACHE_NODE=${seed}\n  npx dcache put greeting hello && npx dcache get greeting\n  npx dcache ring && npx dcache node list\n`)
+      const script = shellQuote(await cluster.writeCliScript())
+      const tryThese = [`${script} put greeting hello`, `${script} get greeting`, `${script} ring --key greeting`, `${script} node list`]
+      this.log([
+        '', `data dir: ${cluster.baseDir}`,
+        'try, from another terminal (in any directory):', ...tryThese.map((l) => `  ${l}`),
+        'or by hand:', `  export DCACHE_NODE=${seed}`, `  ${DCACHE_COMMAND} get greeting`, `  cd ${shellQuote(PROJECT_DIR)} && npx dcache get greeting`, ''
+      ].join('\n'))
       cache = await connectClient(cluster.nodes.map((n) => n.address))
       if (flags.load) load = startBackgroundLoad(cache)
       const terminal = process.stdout.isTTY === true && process.stdin.isTTY === true
       if (flags.dashboard && !terminal) this.warn('not a terminal: running without the dashboard')
       if (flags.dashboard && terminal) {
         const { runDashboard } = await import('../tui/index.js')
-        await runDashboard({ source: cache })
+        await runDashboard({ source: cache, connectHint: [...tryThese, `(it sets DCACHE_NODE and runs bin/run.js of ${PROJECT_DIR})`], showHelp: true })
       } else {
         this.log('cluster running; press Ctrl-C to stop it')
         await new Promise<void>((resolve) => {

@@ -18,6 +18,10 @@ export interface DashboardOptions {
   terminal?: string
   /** Schedules the polls; tests pass a ManualClock and call poll() themselves. @default systemClock */
   clock?: Clock
+  /** Commands that reach the cluster from another terminal, for the help popup. */
+  connectHint?: string[]
+  /** Open with the help popup shown (the demo does, so its connect hint is the first thing seen). */
+  showHelp?: boolean
 }
 
 /** A running dashboard: the screen, one-shot poll(), and a promise that settles when the user quits. */
@@ -54,6 +58,8 @@ export function startDashboard (options: DashboardOptions): DashboardSession {
   let timer: TimerId | undefined
   let inFlight: Promise<void> | undefined
   let stopped = false
+  // shown after the first poll, which tells the contact's address
+  let helpPending = options.showHelp === true
 
   /** Restores the terminal; with an error, `closed` rejects with it so the command can report it. */
   const close = (err?: unknown): void => {
@@ -64,7 +70,9 @@ export function startDashboard (options: DashboardOptions): DashboardSession {
     if (err === undefined) resolve()
     else reject(err)
   }
-  const view = new DashboardView({ screen, model, lookup: async (key) => await source.get(key), now: () => clock.now(), onQuit: () => { close() } })
+  const view = new DashboardView({
+    screen, model, lookup: async (key) => await source.get(key), now: () => clock.now(), onQuit: () => { close() }, connectHint: options.connectHint
+  })
 
   const pollOnce = async (): Promise<void> => {
     const contactBefore = source.contactNode
@@ -83,6 +91,10 @@ export function startDashboard (options: DashboardOptions): DashboardSession {
       error: failure === undefined ? undefined : String((failure.reason as Error)?.message ?? failure.reason)
     })
     view.render()
+    if (helpPending) {
+      helpPending = false
+      view.showHelp()
+    }
   }
   const poll = async (): Promise<void> => {
     inFlight ??= pollOnce().finally(() => { inFlight = undefined })

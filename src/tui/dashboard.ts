@@ -1,8 +1,8 @@
 import blessed from 'blessed'
 import contrib from 'blessed-contrib'
-import { formatBytes, formatCount, formatMs, formatPercent, formatTime, previewValue } from './format.js'
+import { chartLabel, firstFitting, formatBytes, formatCount, formatMemberChange, formatMs, formatPercent, formatTime, hostPort, packFigures, previewValue, truncate, truncateMiddle } from './format.js'
 import { computeLayout, type Layout, type Rect } from './layout.js'
-import { STATE_COLORS, type DashboardModel, type LogLine, type MemberRow, type SeriesPoint } from './view-model.js'
+import { STATE_COLORS, type DashboardModel, type KeyInspection, type KeyMember, type LogLine, type MemberRow, type SeriesPoint } from './view-model.js'
 
 export interface DashboardViewInit {
   screen: blessed.Widgets.Screen
@@ -12,20 +12,17 @@ export interface DashboardViewInit {
   /** Clock time, for the banner's expiry. */
   now: () => number
   onQuit: () => void
+  /** Commands that reach this cluster from another terminal, shown in the help. */
+  connectHint?: string[]
 }
 
-const HELP = `{bold}dcache dashboard{/bold}
-
-  {bold}/{/bold}        inspect a key: hash position, replicas, value
-  {bold}s{/bold}        sort members by the next column
-  {bold}r{/bold}        reverse the sort
-  {bold}↑ ↓{/bold}      move in the focused panel (members or events)
-  {bold}tab{/bold}      switch focus between members and events
-  {bold}?{/bold}        this help
-  {bold}q esc C-c{/bold} quit (esc closes a popup first)
-
-  * after a name marks the member the dashboard reads from.
-  Rates come from successive snapshots; latency is the slowest node's.`
+const KEYS_HELP = `{bold}/{/bold}          inspect a key: hash position, replicas, value
+{bold}s{/bold}  {bold}r{/bold}       sort members by the next column, reverse the sort
+{bold}↑ ↓{/bold}  {bold}tab{/bold}   move in the focused panel, switch members/events
+{bold}?{/bold}          this help
+{bold}q esc C-c{/bold}  quit (esc closes a popup first)
+* after a name marks the member the dashboard reads from. Rates come
+from successive snapshots; latency is the slowest node's.`
 
 const LEVEL_COLORS: Record<LogLine['level'], string> = { info: 'white', warn: 'yellow', error: 'red' }
 const ANSI: Record<string, string> = { green: '\x1b[32m', yellow: '\x1b[33m', red: '\x1b[31m', gray: '\x1b[90m' }
@@ -33,6 +30,11 @@ const ANSI_RESET = '\x1b[39m'
 
 /** The members table's columns: header and the narrowest width at 80 columns. */
 const COLUMNS: Array<[string, number]> = [['name', 10], ['id', 8], ['state', 7], ['inc', 4], ['rtt', 7], ['keys', 7], ['memory', 11], ['ops/s', 7], ['hit', 6]]
+/**
+ * Where both charts draw their y axis, in canvas dots (2 per column): room for the widest y label blessed-contrib
+ * writes (4 characters: '2.4k', '0.35', '999'), so the plots and their time labels line up across the two charts.
+ */
+const CHART_Y_AXIS_DOTS = 8
 /** The name column takes the first extra room, up to this much more. */
 const NAME_EXTRA_MAX = 14
 /** Then every column grows by up to this much; wider tables keep the rest as a right margin. */
@@ -82,6 +84,17 @@ export class DashboardView {
     this.screen.render()
   }
 
+  /** Opens the help popup (keys, and how to reach the cluster from another terminal). */
+  showHelp (): void {
+    const address = this.model.contactAddress
+    const contact = this.model.rows.find((r) => r.isContact)?.name
+    const connect = [
+      ...(address === undefined ? [] : ['', `{bold}Reading from{/bold} ${escape(contact ?? '')} ${escape(address)}`]),
+      ...(this.init.connectHint === undefined ? [] : ['{bold}From another terminal, in any directory:{/bold}', ...this.init.connectHint.map((l) => `  ${escape(l)}`)])
+    ]
+    this.showPopup('Help', [KEYS_HELP, ...connect].join('\n'), Math.min(100, (this.screen.width as number) - 2))
+  }
+
   /** The rectangle each panel occupies now (for the layout test). */
   get panels (): Layout {
     return this.layout
@@ -96,8 +109,8 @@ export class DashboardView {
       tags: true,
       border: { type: 'line' },
       style: { border: { fg: 'cyan' }, text: 'white', baseline: 'white' },
-      xLabelPadding: 3,
-      xPadding: 5,
+      xLabelPadding: CHART_Y_AXIS_DOTS,
+      xPadding: CHART_Y_AXIS_DOTS,
       numYLabels: Math.max(2, Math.floor(rect.height / 3)),
       wholeNumbersOnly: false,
       abbreviate: true
@@ -147,7 +160,7 @@ export class DashboardView {
       if (this.popup !== undefined) this.closePopup()
       else this.init.onQuit()
     })
-    this.screen.key(['?'], () => { this.showPopup('Help', HELP) })
+    this.screen.key(['?'], () => { this.showHelp() })
     this.screen.key(['/'], () => { this.promptKey() })
     this.screen.key(['s'], () => { this.model.cycleSort(); this.render() })
     this.screen.key(['r'], () => { this.model.sortBy(this.model.sortColumn); this.render() })
@@ -174,7 +187,14 @@ export class DashboardView {
     const contact = this.model.rows.find((r) => r.isContact)?.name ?? (this.model.contact.slice(-8) || '-')
     const counts = (['alive', 'suspect', 'dead', 'left'] as const).filter((s) => states[s] > 0).map((s) => `${states[s]} ${s}`).join(', ')
     const time = this.model.lastPollAt === 0 ? 'connecting…' : formatTime(this.model.lastPollAt)
-    header.setContent(` {bold}dcache{/bold}  ${counts || 'no members yet'}  via ${escape(contact)}  ${time}  {|}/ key  ? help  q quit `)
+    const address = this.model.contactAddress === undefined ? undefined : hostPort(this.model.contactAddress)
+    const status = `${counts || 'no members yet'}  via ${contact}`
+    const withAddress = `${status}${address === undefined ? '' : ` ${address}`}  ${time}`
+    // on a narrow screen the / key reminder gives way first, then the contact's address
+    const candidates: Array<[string, string]> = [[withAddress, '/ key  ? help  q quit'], [withAddress, '? help  q quit'], [`${status}  ${time}`, '? help  q quit']]
+    const width = header.width as number
+    const [left, right] = candidates.find(([l, r]) => ' dcache  '.length + l.length + r.length + 3 <= width) ?? candidates[2] as [string, string]
+    header.setContent(` {bold}dcache{/bold}  ${escape(left)}{|}${right} `)
   }
 
   private drawMembers (): void {
@@ -185,7 +205,8 @@ export class DashboardView {
     this.selectedId = rows[list.selected]?.id ?? previous
     const arrow = this.model.sortDescending ? '↓' : '↑'
     members.setLabel(` Members ${rows.length}  sort: ${this.model.sortColumn} ${arrow} `)
-    members.setData({ headers: COLUMNS.map(([name]) => name), data: rows.map(memberCells) })
+    const nameWidth = columnWidths(this.layout.members.width)[0] as number
+    members.setData({ headers: COLUMNS.map(([name]) => name), data: rows.map((row) => memberCells(row, nameWidth)) })
     // The rows list sits one column right of the header line; shift the header to line up.
     members.setContent(` ${members.getContent()}`)
     const index = rows.findIndex((r) => r.id === previous)
@@ -198,14 +219,23 @@ export class DashboardView {
     const labels = history.map((p) => formatTime(p.time).slice(3))
     const series = (title: string, color: string, pick: (p: SeriesPoint) => number): contrib.Widgets.LineData =>
       ({ title, x: labels.length > 0 ? labels : [' '], y: history.length > 0 ? history.map(pick) : [0], style: { line: color } })
-    this.widgets.throughput.setLabel(` Ops/s  {green-fg}get ${formatCount(last?.getsPerSec ?? 0)}{/}  {cyan-fg}set ${formatCount(last?.setsPerSec ?? 0)}{/}  {red-fg}err ${formatCount(last?.errorsPerSec ?? 0)}{/} `)
-    setChart(this.widgets.throughput, [
+    const { throughput, latency } = this.widgets
+    // The titles carry the unit of the y axis; the legend gives each line's colour and latest value.
+    throughput.setLabel(chartLabel('Ops/s', [
+      { name: 'get', value: formatCount(last?.getsPerSec ?? 0), color: 'green' },
+      { name: 'set', value: formatCount(last?.setsPerSec ?? 0), color: 'cyan' },
+      { name: 'err', value: formatCount(last?.errorsPerSec ?? 0), color: 'red' }
+    ], (throughput.width as number) - 3))
+    setChart(throughput, [
       series('get', 'green', (p) => p.getsPerSec),
       series('set', 'cyan', (p) => p.setsPerSec),
       series('err', 'red', (p) => p.errorsPerSec)
     ])
-    this.widgets.latency.setLabel(` Latency  {yellow-fg}p50 ${formatMs(last?.p50Ms)}{/}  {magenta-fg}p99 ${formatMs(last?.p99Ms)}{/} `)
-    setChart(this.widgets.latency, [
+    latency.setLabel(chartLabel('Latency ms', [
+      { name: 'p50', value: formatMs(last?.p50Ms), color: 'yellow' },
+      { name: 'p99', value: formatMs(last?.p99Ms), color: 'magenta' }
+    ], (latency.width as number) - 3))
+    setChart(latency, [
       series('p50', 'yellow', (p) => p.p50Ms),
       series('p99', 'magenta', (p) => p.p99Ms)
     ])
@@ -223,30 +253,38 @@ export class DashboardView {
       const node = ring.nodes[i]
       return node === undefined ? ' ' : `{${node.color}-fg}${node.glyph}{/}`
     }).join('')
-    const nameWidth = Math.min(12, Math.max(...ring.nodes.map((n) => n.name.length)))
+    // a line is glyph, name, a bar of at least 3 and the share (10 characters besides name and bar)
+    const nameWidth = Math.max(1, Math.min(12, inner - 13, Math.max(...ring.nodes.map((n) => n.name.length))))
     const barWidth = Math.max(3, inner - nameWidth - 10)
     const lines = ring.nodes.map((n) => {
       const filled = Math.round(n.share * barWidth)
       return `{${n.color}-fg}${n.glyph}{/} ${escape(n.name.slice(0, nameWidth).padEnd(nameWidth))} {${n.color}-fg}${'█'.repeat(filled)}{/}${'░'.repeat(barWidth - filled)}${formatPercent(n.share).padStart(7)}`
     })
-    box.setLabel(` Ring  balance ${ring.balance.ratio.toFixed(2)} `)
+    const ratio = ring.balance.ratio.toFixed(2)
+    box.setLabel(firstFitting([` Ring  balance ${ratio} `, ` Ring balance ${ratio} `, ` Ring ${ratio} `], (box.width as number) - 3))
     box.setContent([strip, ...lines].join('\n'))
   }
 
   private drawTotals (): void {
     const t = this.model.totals
-    const rows = (this.widgets.totals.height as number) - 2
-    const lines = rows >= 8
-      ? [`hit      ${formatPercent(t.hitRatio)}`, `ops/s    ${formatCount(t.opsPerSec)}`, `evict/s  ${formatCount(t.evictionsPerSec)}`,
-          `expire/s ${formatCount(t.expirationsPerSec)}`, `hints    ${formatCount(t.hintsPending)}`, `repair/s ${formatCount(t.repairsPerSec)}`]
-      : [`hit ${formatPercent(t.hitRatio)} ops ${formatCount(t.opsPerSec)}`, `evict ${formatCount(t.evictionsPerSec)}/s exp ${formatCount(t.expirationsPerSec)}/s`,
-          `hints ${formatCount(t.hintsPending)} rep ${formatCount(t.repairsPerSec)}/s`]
-    this.widgets.totals.setContent([`keys     ${formatCount(t.keys)}`, `memory   ${formatBytes(t.memoryUsed)}/${formatBytes(t.memoryLimit)}`, ...lines].join('\n'))
+    const box = this.widgets.totals
+    const figures: Array<[string, string]> = [
+      ['keys', formatCount(t.keys)], ['hit', formatPercent(t.hitRatio)], ['memory', `${formatBytes(t.memoryUsed)}/${formatBytes(t.memoryLimit)}`],
+      ['ops/s', formatCount(t.opsPerSec)], ['hints', formatCount(t.hintsPending)], ['evict/s', formatCount(t.evictionsPerSec)],
+      ['expire/s', formatCount(t.expirationsPerSec)], ['repair/s', formatCount(t.repairsPerSec)]
+    ]
+    box.setContent(packFigures(figures, (box.width as number) - 2, (box.height as number) - 2).join('\n'))
   }
 
+  /** One line per event, abbreviated to the panel's width so a member's state change stays whole. */
   private drawEvents (): void {
-    const lines = this.model.log.map((l) => `{${LEVEL_COLORS[l.level]}-fg}${formatTime(l.time)} ${escape(l.text)}{/}`)
-    this.widgets.events.setContent(lines.length > 0 ? lines.join('\n') : 'no events yet')
+    const box = this.widgets.events
+    const room = (box.width as number) - 2 - 'HH:MM:SS '.length
+    const lines = this.model.log.map((l) => {
+      const text = l.change === undefined ? truncate(l.text, room) : formatMemberChange(l.change, room)
+      return `{${LEVEL_COLORS[l.level]}-fg}${formatTime(l.time)} ${escape(text)}{/}`
+    })
+    box.setContent(lines.length > 0 ? lines.join('\n') : 'no events yet')
   }
 
   private promptKey (): void {
@@ -276,7 +314,7 @@ export class DashboardView {
       : [
           `key      ${escape(key)}`,
           `position ${inspection.position} (${(100 * inspection.fraction).toFixed(2)}% round the ring)`,
-          `replicas ${inspection.replicas.map((r, i) => `${i === 0 ? 'owner ' : ''}${escape(r.name)} ${r.id.slice(-8)}${r.state === undefined ? '' : ` ${colorState(r.state)}`}`).join('\n         ')}`
+          ...replicaLines(inspection)
         ]
     const width = Math.min(76, (this.screen.width as number) - 4)
     const popup = this.showPopup('Key', [...head, 'value    …'].join('\n'), width)
@@ -293,7 +331,10 @@ export class DashboardView {
 
   private showPopup (title: string, content: string, width = Math.min(72, (this.screen.width as number) - 4)): blessed.Widgets.BoxElement {
     if (this.popup !== undefined) this.closePopup()
-    const height = Math.min((this.screen.height as number) - 2, content.split('\n').length + 4)
+    // border, padding and one spare line around the content's lines as the box wraps them
+    const inner = Math.max(1, width - 4)
+    const lines = content.split('\n').reduce((n, line) => n + Math.max(1, Math.ceil(line.replace(/\{[^}]*\}/g, '').length / inner)), 0)
+    const height = Math.min((this.screen.height as number) - 2, lines + 3)
     this.popup = blessed.box({
       top: 'center', left: 'center', width, height, label: ` ${title} (esc to close) `, content, tags: true,
       border: { type: 'line' }, style: { border: { fg: 'yellow' }, bg: 'black' }, padding: { left: 1, right: 1 }
@@ -323,11 +364,12 @@ export function columnWidths (width: number): number[] {
   return widths.map((w) => w + each)
 }
 
-function memberCells (row: MemberRow): string[] {
+/** A row's cells; the name is cut in the middle to its column (less the contact's `*` and a space). */
+function memberCells (row: MemberRow, nameWidth: number): string[] {
   const dash = (v: number | undefined, f: (n: number) => string): string => v === undefined ? '-' : f(v)
   return [
     // names come from other members: no control characters into the terminal
-    `${row.name.replace(/\p{Cc}/gu, '?')}${row.isContact ? '*' : ''}`,
+    `${truncateMiddle(row.name.replace(/\p{Cc}/gu, '?'), nameWidth - 2)}${row.isContact ? '*' : ''}`,
     row.shortId,
     colorState(row.state, true),
     String(row.incarnation),
@@ -336,6 +378,30 @@ function memberCells (row: MemberRow): string[] {
     row.memoryUsed === undefined ? '-' : `${formatBytes(row.memoryUsed)}/${formatBytes(row.memoryLimit ?? 0)}`,
     dash(row.opsPerSec, formatCount),
     formatPercent(row.hitRatio)
+  ]
+}
+
+/**
+ * The key's preference list, owner first, then any member standing in for one of them that is down (it holds the
+ * write with a hint until the member is back): the copies a coordinator writes now. Fits an 80-column popup.
+ */
+function replicaLines (inspection: KeyInspection): string[] {
+  const standIns = inspection.replicas.filter((r) => r.standsInFor !== undefined)
+  const members = [...inspection.preferenceList, ...standIns]
+  const nameWidth = Math.min(12, Math.max(...members.map((m) => m.name.length)))
+  const line = (m: KeyMember, note: string): string =>
+    `  ${escape(truncate(m.name, nameWidth).padEnd(nameWidth))} ${m.id.slice(-8)} ${m.state === undefined ? '?' : colorState(m.state)}${' '.repeat(8 - (m.state ?? '?').length)}${note}`.trimEnd()
+  return [
+    `replicas N=${inspection.n}: the key's preference list, owner first`,
+    ...inspection.preferenceList.map((m, i) => {
+      const notes = i === 0 ? ['owner'] : []
+      if (m.state !== 'alive') {
+        const standIn = standIns.find((r) => r.standsInFor?.id === m.id)
+        notes.push(standIn === undefined ? 'down, no member to stand in' : `down, ${escape(standIn.name)} stands in`)
+      }
+      return line(m, notes.join(', '))
+    }),
+    ...standIns.map((r) => line(r, `stands in for ${escape(r.standsInFor?.name ?? '')} (holds a hint)`))
   ]
 }
 

@@ -14,10 +14,13 @@ export type Layout = Record<Panel, Rect>
 /** The smallest terminal the dashboard is laid out for; smaller ones get the same proportions, cramped. */
 export const MIN_COLS = 80
 export const MIN_ROWS = 24
+/** The totals panel is never narrower: a 10-character memory figure (`12.3M/3.0G`) and two figures to a line fit. */
+export const TOTALS_MIN_WIDTH = 26
 
 /**
  * One header line; then the members table, the two charts side by side, and a bottom row with the ring, the
- * totals and the event log. At 80x24 the rows are 8 / 8 / 7 lines; larger terminals grow every row and column.
+ * totals and the event log. At 80x24 the rows are 8 / 8 / 7 lines and the bottom row 22 / 26 / 32 columns (room
+ * for `HH:MM:SS node-3 suspect→alive` in the log); larger terminals grow every row and column.
  */
 export function computeLayout (cols: number, rows: number): Layout {
   const body = Math.max(3, rows - 1)
@@ -27,8 +30,8 @@ export function computeLayout (cols: number, rows: number): Layout {
   const chartsTop = 1 + membersHeight
   const bottomTop = chartsTop + chartsHeight
   const half = Math.floor(cols / 2)
-  const ringWidth = Math.round(cols * 0.34)
-  const totalsWidth = Math.round(cols * 0.25)
+  const ringWidth = Math.round(cols * 0.28)
+  const totalsWidth = Math.min(Math.max(TOTALS_MIN_WIDTH, Math.round(cols * 0.25)), Math.max(0, cols - ringWidth - 1))
   return {
     header: { left: 0, top: 0, width: cols, height: 1 },
     members: { left: 0, top: 1, width: cols, height: membersHeight },

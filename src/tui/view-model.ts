@@ -1,7 +1,9 @@
 import { HashRing, RING_SIZE, type Balance } from '../ring/index.js'
+import { Placement } from '../node/placement.js'
 import type { CacheOp, ClusterInfo, MemberView } from '../node/protocol.js'
 import type { NodeEvent } from '../node/event-log.js'
 import type { NodeStats } from '../node/stats.js'
+import type { MemberChange } from './format.js'
 
 /** What the dashboard reads; `DistributedCache` satisfies it, and tests pass a fake. */
 export interface DashboardSource {
@@ -105,7 +107,10 @@ export interface RingView {
 export interface LogLine {
   time: number
   level: 'info' | 'warn' | 'error'
+  /** The whole line, as the node logged it. */
   text: string
+  /** For a member event: the change, which the view abbreviates to fit (`node-3 alive→suspect`). */
+  change?: MemberChange
 }
 
 export interface Banner {
@@ -113,14 +118,30 @@ export interface Banner {
   text: string
 }
 
+export interface KeyMember {
+  id: string
+  name: string
+  state?: MemberState
+}
+
 export interface KeyInspection {
   key: string
   position: number
   /** position / RING_SIZE. */
   fraction: number
-  /** The preference list: owner first. */
-  replicas: Array<{ id: string, name: string, state?: MemberState }>
+  /** Copies per key now: the cluster's N, or every member while the ring has fewer. */
+  n: number
+  /** The first N members clockwise from the key (its preference list), owner first, whatever their state. */
+  preferenceList: KeyMember[]
+  /**
+   * The members a coordinator writes the key to now, as the contact node sees the cluster: the live members of the
+   * preference list, then for each one that is down the next live member along the ring, holding a hint for it.
+   */
+  replicas: Array<KeyMember & { standsInFor?: KeyMember }>
 }
+
+/** The state a member event always comes from (see membership/events.ts); the others depend on the member. */
+const IMPLIED_PREVIOUS_STATE: Record<string, string | undefined> = { 'member:alive': 'suspect', 'member:suspect': 'alive' }
 
 const RING_COLORS = ['cyan', 'magenta', 'blue', 'white', 'yellow', 'green', 'red']
 
@@ -147,6 +168,8 @@ export class DashboardModel {
   private switchBanner?: { text: string, until: number }
   private events = { contact: '', seq: 0, newestTime: 0 }
   private shownTransitions = new Set<string>()
+  /** Each member's state in the newest event shown about it, to tell the state it changed from. */
+  private lastStates = new Map<string, string>()
   private ringCache?: { key: string, ring: HashRing }
 
   /** The `since` to ask the contact node for. */
@@ -256,18 +279,32 @@ export class DashboardModel {
     }
   }
 
-  /** Where `key` hashes and which members hold it (the first N distinct nodes clockwise, N as the cluster reports it). */
+  /** The contact node's first address (with its /p2p/ id), once a poll told it. */
+  get contactAddress (): string | undefined {
+    const self = this.info?.members.find((m) => m.id === this.info?.self)
+    const address = self?.addresses[0]
+    if (self === undefined || address === undefined) return undefined
+    return address.includes('/p2p/') ? address : `${address}/p2p/${self.id}`
+  }
+
+  /**
+   * Where `key` hashes, its preference list, and the replicas a coordinator uses for it now: the same placement as
+   * the nodes' (src/node/placement.ts), over the contact node's ring and member states.
+   */
   inspectKey (key: string): KeyInspection | undefined {
     const ring = this.hashRing()
-    if (ring === undefined) return undefined
-    const members = new Map((this.info?.members ?? []).map((m) => [m.id, m]))
+    if (ring === undefined || this.info === undefined) return undefined
+    const members = new Map(this.info.members.map((m) => [m.id, m]))
+    const describe = (id: string): KeyMember => ({ id, name: members.get(id)?.name ?? shortId(id), state: members.get(id)?.state })
+    const placement = new Placement(ring, this.info.self, this.info.replicationFactor, (id) => members.get(id)?.state === 'alive')
     const position = ring.position(key)
-    const replicas = ring.preferenceList(key, Math.min(this.info?.replicationFactor ?? 1, ring.nodes().length))
     return {
       key,
       position,
       fraction: position / RING_SIZE,
-      replicas: replicas.map((id) => ({ id, name: members.get(id)?.name ?? shortId(id), state: members.get(id)?.state }))
+      n: placement.n,
+      preferenceList: placement.primaries(key).map(describe),
+      replicas: placement.targets(key).map((t) => ({ ...describe(t.replica), standsInFor: t.hintFor === undefined ? undefined : describe(t.hintFor) }))
     }
   }
 
@@ -323,7 +360,8 @@ export class DashboardModel {
       .filter((e) => !switched || (e.time > this.events.newestTime && !this.shownTransitions.has(transitionKey(e))))
       .sort((a, b) => a.time - b.time || a.seq - b.seq)
     for (const e of fresh) {
-      this.addLog(e.time, levelOf(e.kind), e.kind.startsWith('member:') ? e.message : `${e.kind}: ${e.message}`)
+      const change = this.changeOf(e)
+      this.addLog(e.time, levelOf(e.kind), e.kind.startsWith('member:') ? e.message : `${e.kind}: ${e.message}`, change)
       this.shownTransitions.add(transitionKey(e))
     }
     if (this.shownTransitions.size > LOG_LINES * 4) this.shownTransitions = new Set([...this.shownTransitions].slice(-LOG_LINES))
@@ -331,6 +369,23 @@ export class DashboardModel {
       contact: contactAfter,
       seq: events.reduce((max, e) => Math.max(max, e.seq), switched ? 0 : this.events.seq),
       newestTime: fresh.reduce((max, e) => Math.max(max, e.time), this.events.newestTime)
+    }
+  }
+
+  /** A member event as a state change, the state before taken from the previous event about the member. */
+  private changeOf (e: NodeEvent): MemberChange | undefined {
+    const m = e.member
+    if (m === undefined || !e.kind.startsWith('member:')) return undefined
+    const before = this.lastStates.get(m.id)
+    this.lastStates.delete(m.id)
+    this.lastStates.set(m.id, m.state)
+    if (this.lastStates.size > LOG_LINES * 4) this.lastStates.delete(this.lastStates.keys().next().value as string)
+    const base = { name: m.name, shortId: shortId(m.id), incarnation: m.incarnation }
+    switch (e.kind) {
+      case 'member:join': return before === undefined || before === 'alive' ? { ...base, to: 'joined' } : { ...base, from: before, to: m.state }
+      case 'member:left': return { ...base, to: 'left' }
+      case 'member:update': return { ...base, to: 'updated' }
+      default: return { ...base, from: before ?? IMPLIED_PREVIOUS_STATE[e.kind], to: m.state }
     }
   }
 
@@ -345,9 +400,9 @@ export class DashboardModel {
   }
 
   /** Newest first: lines are inserted in time order, so the log stays sorted. */
-  private addLog (time: number, level: LogLine['level'], text: string): void {
+  private addLog (time: number, level: LogLine['level'], text: string, change?: MemberChange): void {
     const at = this.log.findIndex((l) => l.time <= time)
-    this.log.splice(at === -1 ? this.log.length : at, 0, { time, level, text })
+    this.log.splice(at === -1 ? this.log.length : at, 0, change === undefined ? { time, level, text } : { time, level, text, change })
     if (this.log.length > LOG_LINES) this.log.length = LOG_LINES
   }
 }

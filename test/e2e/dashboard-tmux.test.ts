@@ -1,5 +1,6 @@
-// `dcache dashboard` in a real terminal (tmux): it draws the cluster, q quits with exit code 0, and the terminal
-// is restored (the alternate screen is gone).
+// `dcache dashboard` in a real terminal (tmux) at 80x24: it draws the cluster readably (units, legends, whole figures,
+// member events abbreviated rather than cut), q quits with exit code 0, and the terminal is restored (the alternate
+// screen is gone).
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { execFileSync } from 'node:child_process'
@@ -23,7 +24,7 @@ async function waitForScreen (pattern: RegExp, what: string, timeoutMs = 30_000)
   }
 }
 
-test('the dashboard draws three members at 80x24, and q exits 0 and restores the terminal', async () => {
+test('the dashboard draws three members at 80x24, a death readably, and q exits 0 and restores the terminal', async () => {
   const cluster = await LocalCluster.start({ nodes: 3, nodeArgs: ['--preset', 'local'] })
   const dir = await mkdtemp(join(tmpdir(), 'dcache-tmux-'))
   const exitFile = join(dir, 'exit')
@@ -34,9 +35,21 @@ test('the dashboard draws three members at 80x24, and q exits 0 and restores the
     for (const name of ['node-1', 'node-2', 'node-3']) assert.match(drawn, new RegExp(name))
     assert.match(drawn, /Members/)
     assert.not.match(drawn, /before-dashboard/, 'the dashboard owns the whole screen')
+    assert.match(drawn, /via node-1 127\.0\.0\.1:\d+ /, 'the contact\'s address in the header')
+    assert.match(drawn, /Ops\/s +━ ?get [\d.kM]+ +━ ?set [\d.kM]+ +━ ?err/, 'the throughput chart: unit and legend')
+    assert.match(drawn, /Latency ms +━ ?p50 (-|[\d.]+ m?s) +━ ?p99/, 'the latency chart: unit and legend')
+    assert.match(drawn, /memory +\d[\d.]*[BKMG]\/3\.0G/, 'the memory total whole')
+    for (const name of ['node-2', 'node-3']) assert.match(drawn, new RegExp(`\\d\\d:\\d\\d:\\d\\d ${name} joined`))
+
+    const third = cluster.nodes[2]
+    assert.ok(third !== undefined)
+    await cluster.kill(third, 'SIGKILL')
+    const after = await waitForScreen(/node-3 (alive|suspect)→(suspect|dead)/, 'an event line for node-3\'s failure')
+    assert.match(after, /\d\d:\d\d:\d\d node-3 (alive|suspect)→(suspect|dead) *[│x]/, 'the state change whole, inside the panel')
+
     tmux('send-keys', '-t', SESSION, 'q')
-    const after = await waitForScreen(/before-dashboard/, 'the shell screen to come back')
-    assert.not.match(after, /Members/)
+    const shell = await waitForScreen(/before-dashboard/, 'the shell screen to come back')
+    assert.not.match(shell, /Members/)
     for (let tries = 0; tries < 100; tries++) {
       const code = await readFile(exitFile, 'utf8').catch(() => '')
       if (code !== '') {

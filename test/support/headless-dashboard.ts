@@ -1,7 +1,7 @@
 // The dashboard on fake TTY streams, its output fed to a headless xterm of the same size (FACTS section 5).
 import { PassThrough, Writable } from 'node:stream'
 import xterm from '@xterm/headless'
-import { startDashboard, type DashboardSession, type DashboardSource } from '../../src/tui/index.js'
+import { startDashboard, type DashboardOptions, type DashboardSession, type DashboardSource } from '../../src/tui/index.js'
 import { ManualClock } from './manual-clock.js'
 
 /** A dashboard on fake TTY streams, its output fed to a headless xterm of the same size. */
@@ -19,7 +19,9 @@ export interface Harness<S extends DashboardSource> {
   stop(): void
 }
 
-export function openHeadlessDashboard<S extends DashboardSource> (cols: number, rows: number, source: S, clock = new ManualClock()): Harness<S> {
+export function openHeadlessDashboard<S extends DashboardSource> (
+  cols: number, rows: number, source: S, clock = new ManualClock(), options: Pick<DashboardOptions, 'connectHint' | 'showHelp'> = {}
+): Harness<S> {
   const term = new xterm.Terminal({ cols, rows, allowProposedApi: true })
   const written: string[] = []
   const input = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => input })
@@ -31,7 +33,7 @@ export function openHeadlessDashboard<S extends DashboardSource> (cols: number, 
     }
   }), { isTTY: true, columns: cols, rows })
   // Polls come only from the tests' poll() calls: the clock never reaches the refresh timer.
-  const session = startDashboard({ source, input, output, terminal: 'xterm-256color', clock, refreshMs: 60_000 })
+  const session = startDashboard({ ...options, source, input, output, terminal: 'xterm-256color', clock, refreshMs: 60_000 })
   const settle = async (): Promise<void> => {
     await new Promise((resolve) => setImmediate(resolve))
     await new Promise<void>((resolve) => { term.write('', resolve) })

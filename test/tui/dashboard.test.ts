@@ -34,7 +34,7 @@ test('members appear in the table as they join', async () => {
     assert.match(row(lines, 'node-2'), /alive/)
     assert.match(row(lines, 'node-3'), /alive/)
     assert.match(lines[0] ?? '', /3 alive/)
-    assert.ok(lines.some((l) => l.includes('node-3 is join')), 'join in the event log')
+    assert.ok(lines.some((l) => /\d\d:\d\d:\d\d node-3 joined/.test(l)), 'join in the event log')
   } finally { h.stop() }
 })
 
@@ -50,7 +50,7 @@ test('writes show in the ops chart and the members\' ops/s', async () => {
     h.source.record('node-1', 'put', 10)
     await nextPoll(h)
     const after = await h.lines()
-    assert.match(after.join('\n'), /Ops\/s\s+get 0\s+set 50\s+err 0/)
+    assert.match(after.join('\n'), /Ops\/s\s+━ get 0\s+━ set 50\s+━ err 0/)
     assert.match(row(after, 'node-2'), /\s40\s/)
     assert.is.not(chartRows(after), chartRows(before), 'the line moved')
   } finally { h.stop() }
@@ -64,12 +64,12 @@ test('a member turning suspect then dead shows in the table and the log, and the
     await nextPoll(h)
     let lines = await h.lines()
     assert.match(row(lines, 'node-3'), /suspect/)
-    assert.ok(lines.some((l) => l.includes('node-3 is suspect')))
+    assert.ok(lines.some((l) => l.includes('node-3 alive→suspect')))
     h.source.setState('node-3', 'dead')
     await nextPoll(h)
     lines = await h.lines()
-    assert.match(row(lines, 'node-3'), /dead\s+1\s+\S+\s+-\s+-\s+-/)
-    const log = lines.map((l) => l.indexOf('node-3 is dead') >= 0 ? 'dead' : l.indexOf('node-3 is suspect') >= 0 ? 'suspect' : '').filter(Boolean)
+    assert.match(row(lines, 'node-3'), /dead\s+1\s+\S+\s+\S+\s+-\s+-\s+-/)
+    const log = lines.map((l) => l.includes('node-3 suspect→dead') ? 'dead' : l.includes('node-3 alive→suspect') ? 'suspect' : '').filter(Boolean)
     assert.equal(log, ['dead', 'suspect'], 'newest first')
     assert.match(lines[0] ?? '', /2 alive, 1 dead/)
   } finally { h.stop() }
@@ -136,14 +136,37 @@ test('/ opens a prompt; the key shows its position, replicas and value; escape c
     await h.press('/')
     assert.ok((await h.lines()).some((l) => l.includes('Key (enter: inspect, esc: cancel)')))
     await h.press('user:1\r')
-    const text = (await h.lines()).join('\n')
+    const lines = await h.lines()
+    const text = lines.join('\n')
     const inspection = h.session.model.inspectKey('user:1')
-    assert.ok(text.includes(`position ${inspection?.position ?? 'none'}`), text)
-    assert.match(text, new RegExp(`owner ${inspection?.replicas[0]?.name ?? 'none'}`))
+    assert.ok(inspection !== undefined)
+    assert.ok(text.includes(`position ${inspection.position}`), text)
+    assert.match(text, /replicas N=3: the key's preference list, owner first/)
+    const [owner, second, third] = inspection.preferenceList.map((m) => lines.find((l) => l.includes(`${m.name} ${m.id.slice(-8)} alive`)) ?? '')
+    assert.match(owner ?? '', /alive\s+owner/)
+    assert.ok(second !== '' && third !== '', 'every replica listed')
     assert.match(text, /value\s+\{"name":"ada"\}/)
     await h.press('\x1b')
     assert.not.ok((await h.lines()).join('\n').includes('position '), 'popup closed, dashboard still open')
     assert.ok(h.source.values.size === 1)
+  } finally { h.stop() }
+})
+
+test('a replica that is down is named in the inspector with the member standing in for it', async () => {
+  const h = open(80, 24, cluster('node-1', 'node-2', 'node-3', 'node-4', 'node-5'))
+  try {
+    await h.session.poll()
+    const owner = h.session.model.inspectKey('user:1')?.preferenceList[0]
+    assert.ok(owner !== undefined && owner.id !== h.source.contactNode, 'the key is owned by another member than the contact')
+    h.source.setState(owner.name, 'dead')
+    await nextPoll(h)
+    const standIn = h.session.model.inspectKey('user:1')?.replicas.find((r) => r.standsInFor !== undefined)
+    assert.ok(standIn !== undefined)
+    await h.press('/')
+    await h.press('user:1\r')
+    const lines = await h.lines()
+    assert.ok(lines.some((l) => new RegExp(`${owner.name} ${owner.id.slice(-8)} dead\\s+owner, down, ${standIn.name} stands in`).test(l)), lines.join('\n'))
+    assert.ok(lines.some((l) => new RegExp(`${standIn.name} \\S+ alive\\s+stands in for ${owner.name} \\(holds a hint\\)`).test(l)), lines.join('\n'))
   } finally { h.stop() }
 })
 
@@ -154,10 +177,83 @@ test('? shows the help, and escape closes it without quitting', async () => {
   try {
     await h.session.poll()
     await h.press('?')
-    assert.ok((await h.lines()).some((l) => l.includes('inspect a key')))
+    const lines = await h.lines()
+    assert.ok(lines.some((l) => l.includes('inspect a key')))
+    assert.ok(lines.some((l) => l.includes(`Reading from node-1 /ip4/127.0.0.1/tcp/7700/p2p/`)), 'the contact\'s address')
     await h.press('\x1b')
     assert.not.ok((await h.lines()).some((l) => l.includes('inspect a key')))
     assert.is(quit, false)
+  } finally { h.stop() }
+})
+
+test('the demo opens with the help, which shows how to reach the cluster from another terminal', async () => {
+  const hint = ['/tmp/dcache-x/dcache put greeting hello', '/tmp/dcache-x/dcache get greeting']
+  const h = openHeadlessDashboard(80, 24, cluster('node-1', 'node-2'), undefined, { connectHint: hint, showHelp: true })
+  try {
+    await h.session.poll()
+    const lines = await h.lines()
+    assert.ok(lines.some((l) => l.includes('From another terminal, in any directory:')), lines.join('\n'))
+    for (const command of hint) assert.ok(lines.some((l) => l.includes(command)), command)
+    await h.press('\x1b')
+    assert.not.ok((await h.lines()).some((l) => l.includes(hint[0] as string)))
+  } finally { h.stop() }
+})
+
+test('the header shows the contact\'s address', async () => {
+  const h = open(80, 24, cluster('node-1', 'node-2'))
+  try {
+    await h.session.poll()
+    assert.match((await h.lines())[0] ?? '', /via node-1 127\.0\.0\.1:7700 /)
+  } finally { h.stop() }
+})
+
+test('at 80x24 an event line keeps the state change whole, cutting a long name in the middle instead', async () => {
+  const h = open(80, 24, cluster('node-1', 'node-2', 'cache-eu-west-node-3'))
+  try {
+    await h.session.poll()
+    h.source.setState('cache-eu-west-node-3', 'suspect')
+    await nextPoll(h)
+    const { events } = h.session.view.panels
+    const lines = await h.lines()
+    const panel = lines.slice(events.top + 1, events.top + events.height - 1).map((l) => l.slice(events.left + 1, events.left + events.width - 1))
+    assert.match(panel[0] ?? '', /^\d\d:\d\d:\d\d ca\S*…\S*-3 alive→suspect\s*$/)
+    assert.match(panel[1] ?? '', /^\d\d:\d\d:\d\d cache\S*…\S*node-3 joined\s*$/)
+    assert.ok(lines.some((l) => /│ cach\S*…\S*-3\s+estnode3 suspect /.test(l)), 'the members table cuts the name the same way')
+  } finally { h.stop() }
+})
+
+test('at 80x24 the totals show a 10-character memory figure whole, and every figure', async () => {
+  const source = cluster('node-1', 'node-2', 'node-3')
+  source.record('node-1', 'get', 0, { memoryUsedBytes: 1023 * 1024, keys: 123_456, hits: 973, misses: 27 })
+  const h = open(80, 24, source)
+  try {
+    await h.session.poll()
+    const { totals } = h.session.view.panels
+    const panel = (await h.lines()).slice(totals.top + 1, totals.top + totals.height - 1).map((l) => l.slice(totals.left + 1, totals.left + totals.width - 1))
+    const text = panel.join('\n')
+    assert.match(text, /memory 1023K\/3\.0G/)
+    for (const figure of [/keys 123\.5k/, /hit 97\.3%/, /ops\/s 0/, /hints 0/, /evict\/s 0/, /expire\/s 0/, /repair\/s 0/]) assert.match(text, figure)
+  } finally { h.stop() }
+})
+
+test('the charts carry their units and a legend, and their time labels line up', async () => {
+  const h = open(80, 24, cluster('node-1', 'node-2'))
+  try {
+    await h.session.poll()
+    for (let i = 1; i <= 12; i++) {
+      h.source.record('node-1', 'get', 100 * i)
+      ;(h.source.stats.get('node-1') as { latency: { p50Ms: number, p99Ms: number } }).latency = { p50Ms: 0.4 * i, p99Ms: 900 * i }
+      await nextPoll(h)
+    }
+    const lines = await h.lines()
+    const { throughput, latency } = h.session.view.panels
+    assert.match(lines[throughput.top] ?? '', /Ops\/s\s+━ get [\d.k]+\s+━ set 0\s+━ err 0/)
+    assert.match(lines[latency.top] ?? '', /Latency ms\s+━ ?p50 4\.8 ms\s+━ ?p99 10\.8 s/)
+    const times = (left: number, width: number): string[] => lines.slice(throughput.top + 1, throughput.top + throughput.height - 1)
+      .map((l) => l.slice(left + 1, left + width - 1)).filter((l) => /\d\d:\d\d/.test(l))
+    const ops = times(throughput.left, throughput.width)
+    assert.is(ops.length, 1, 'one line of time labels')
+    assert.equal(times(latency.left, latency.width), ops, 'the same labels at the same columns')
   } finally { h.stop() }
 })
 

@@ -41,7 +41,8 @@ export function member (name: string, over: Partial<MemberView> = {}): MemberVie
 
 export function clusterInfo (members: MemberView[], self = members[0]?.id ?? ''): ClusterInfo {
   const ring = new HashRing()
-  for (const m of members) if (m.state === 'alive' || m.state === 'suspect') ring.addNode(m.id, m.vnodes)
+  // as on a node: a dead member keeps its ranges, one that left is out of the ring
+  for (const m of members) if (m.state !== 'left') ring.addNode(m.id, m.vnodes)
   const shares = ring.ownership()
   return { self, members: members.map((m) => ({ ...m, ownership: shares.get(m.id) ?? 0 })), ring: ring.toJSON(), replicationFactor: 3 }
 }

@@ -1,6 +1,6 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { computeLayout, overlaps, PANELS } from '../../src/tui/layout.js'
+import { computeLayout, overlaps, PANELS, TOTALS_MIN_WIDTH } from '../../src/tui/layout.js'
 
 const SIZES: Array<[number, number]> = [[80, 24], [100, 30], [120, 40], [160, 48], [250, 70]]
 
@@ -29,6 +29,15 @@ test('larger terminals give every panel more room', () => {
 test('at 80x24 the members table, charts and bottom row each get at least 7 lines', () => {
   const l = computeLayout(80, 24)
   assert.ok(l.members.height >= 7 && l.throughput.height >= 7 && l.events.height >= 7)
+})
+
+test('the totals panel is never narrower than its figures need', () => {
+  for (const [cols, rows] of SIZES) assert.ok(computeLayout(cols, rows).totals.width >= TOTALS_MIN_WIDTH, `${cols}x${rows}`)
+})
+
+test('at 80x24 an event line has room for its time and a state change such as node-3 suspect→alive', () => {
+  const { events } = computeLayout(80, 24)
+  assert.ok(events.width - 2 >= '00:00:00 node-3 suspect→alive'.length)
 })
 
 test.run()

@@ -127,6 +127,23 @@ test('events show newest first, with levels by kind, and the next poll asks only
   assert.is(model.eventsSince(A), 4)
 })
 
+test('member events become state changes, the state before taken from the previous event about the member', () => {
+  const model = new DashboardModel()
+  const about = (seq: number, kind: string, state: string, name = 'c'): NodeEvent =>
+    ({ ...event(seq, seq * 100, kind, `${name} is ${state}`), member: { id: nodeId(name), name, incarnation: seq, state } })
+  model.apply(poll(0, {
+    events: [about(1, 'member:join', 'alive'), about(2, 'member:suspect', 'suspect'), about(3, 'member:alive', 'alive'),
+      about(4, 'member:dead', 'dead'), about(5, 'member:join', 'alive'), about(6, 'member:left', 'left'), about(7, 'member:dead', 'dead', 'x'),
+      event(8, 800, 'error', 'disk full')]
+  }))
+  const changes = model.log.map((l) => l.change === undefined ? l.text : `${l.change.name} ${l.change.from ?? ''}→${l.change.to} ${l.change.incarnation}`)
+  assert.equal(changes.reverse(), [
+    'c →joined 1', 'c alive→suspect 2', 'c suspect→alive 3', 'c alive→dead 4', 'c dead→alive 5', 'c →left 6', 'x →dead 7', 'error: disk full'
+  ])
+  assert.is(model.log[0]?.change, undefined)
+  assert.is(model.log[1]?.change?.shortId, nodeId('x').slice(-8))
+})
+
 test('after the contact node changes, its log is read from the start and only newer events are added', () => {
   const model = new DashboardModel()
   const info = clusterInfo([member('a'), member('b')])
@@ -164,7 +181,7 @@ test('a contact switch raises a banner for a while; a failing poll raises one un
   assert.is(model.log[0]?.text, 'cluster reachable again')
 })
 
-test('the key inspector gives the hash position and the preference list, owner first', () => {
+test('the key inspector gives the hash position, the preference list and the replicas, owner first', () => {
   const model = new DashboardModel()
   assert.is(model.inspectKey('user:1'), undefined, 'no ring before the first poll')
   const members = ['a', 'b', 'c', 'd'].map((n) => member(n))
@@ -172,11 +189,38 @@ test('the key inspector gives the hash position and the preference list, owner f
   model.apply(poll(0, { info }))
   const ring = HashRing.fromJSON(info.ring)
   const seen = model.inspectKey('user:1')
-  assert.is(seen?.position, ring.position('user:1'))
-  assert.ok(seen !== undefined && seen.fraction >= 0 && seen.fraction < 1)
-  assert.equal(seen?.replicas.map((r) => r.id), ring.preferenceList('user:1', 3))
-  assert.is(seen?.replicas[0]?.id, ring.owner('user:1'))
-  assert.equal(seen?.replicas.map((r) => r.name), seen?.replicas.map((r) => members.find((m) => m.id === r.id)?.name))
+  assert.ok(seen !== undefined)
+  assert.is(seen.position, ring.position('user:1'))
+  assert.ok(seen.fraction >= 0 && seen.fraction < 1)
+  assert.is(seen.n, 3)
+  assert.equal(seen.preferenceList.map((r) => r.id), ring.preferenceList('user:1', 3))
+  assert.is(seen.preferenceList[0]?.id, ring.owner('user:1'))
+  assert.equal(seen.replicas.map((r) => [r.id, r.standsInFor]), seen.preferenceList.map((r) => [r.id, undefined]), 'all alive: the replicas are the preference list')
+  assert.equal(seen.preferenceList.map((r) => r.name), seen.preferenceList.map((r) => members.find((m) => m.id === r.id)?.name))
+})
+
+test('a replica that is not alive is stood in for by the next live member along the ring, as a coordinator does', () => {
+  const model = new DashboardModel()
+  const names = ['a', 'b', 'c', 'd', 'e']
+  const ring = HashRing.fromJSON(clusterInfo(names.map((n) => member(n))).ring)
+  const [first, second, third, fourth] = ring.preferenceList('user:1', 5)
+  const nameOf = (id: string | undefined): string => names.find((n) => nodeId(n) === id) as string
+  // the second replica is suspect and the third dead: neither counts as alive, and each gets a stand-in in ring order
+  const info = clusterInfo(names.map((n) => member(n, { state: nodeId(n) === second ? 'suspect' : nodeId(n) === third ? 'dead' : 'alive' })), first)
+  model.apply(poll(0, { info }))
+  const seen = model.inspectKey('user:1')
+  assert.equal(seen?.preferenceList.map((r) => [r.name, r.state]), [[nameOf(first), 'alive'], [nameOf(second), 'suspect'], [nameOf(third), 'dead']])
+  const fifth = ring.preferenceList('user:1', 5)[4]
+  assert.equal(seen?.replicas.map((r) => [r.name, r.standsInFor?.name]), [
+    [nameOf(first), undefined], [nameOf(fourth), nameOf(second)], [nameOf(fifth), nameOf(third)]
+  ])
+})
+
+test('the contact\'s address comes from its member entry, with its id', () => {
+  const model = new DashboardModel()
+  assert.is(model.contactAddress, undefined)
+  model.apply(poll(0, { info: clusterInfo([member('a', { addresses: ['/ip4/127.0.0.1/tcp/7700'] }), member('b')]) }))
+  assert.is(model.contactAddress, `/ip4/127.0.0.1/tcp/7700/p2p/${A}`)
 })
 
 test('the ring view gives each node a share, a glyph and the arcs it owns', () => {
