@@ -112,7 +112,7 @@ export class ReplicaService implements ReplicaLegs {
     const { store, counters, hlc } = this.components
     if (req.op === 'read') {
       counters.replicaReads += req.keys.length
-      return req.keys.map((key) => store.read(key) ?? null)
+      return req.keys.map((key) => store.readForClient(key) ?? null)
     }
     counters.replicaWrites += req.items.length
     return req.items.map(({ key, state, hintFor }): ReplicaWriteAck => {

@@ -37,6 +37,13 @@ export class ReplicaStore {
     return entry === undefined ? undefined : decodeState(entry)
   }
 
+  /** A replica read for a client request: as read(), counted as the engine's hit or miss. */
+  readForClient (key: string): KeyState | undefined {
+    const state = this.read(key)
+    this.engine.recordRead(visibleValues(state, this.now()).length > 0)
+    return state
+  }
+
   /** Merges `incoming` into what this replica holds and stores the result. */
   apply (key: string, incoming: KeyState): ApplyResult {
     const stored = this.read(key)

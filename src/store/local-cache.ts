@@ -190,6 +190,15 @@ export class LocalCache {
     return record
   }
 
+  /**
+   * Counts a read served from getEntry as a hit or a miss: replication reads entries and decides itself whether a
+   * client saw a value (a tombstone or an expired sibling is a miss).
+   */
+  recordRead (hit: boolean): void {
+    if (hit) this.counters.hits++
+    else this.counters.misses++
+  }
+
   /** Every live entry and tombstone, for hint delivery and anti-entropy; entries that expire meanwhile are skipped. */
   * entries (): IterableIterator<[string, EntryRecord]> {
     for (let slot = 0; slot < this.table.slotLimit; slot++) {

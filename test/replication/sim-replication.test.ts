@@ -199,6 +199,19 @@ test('read your writes and monotonic reads at one while a replica lags', async (
   })
 })
 
+test('client reads count as hits and misses on the replicas that serve them', async () => {
+  await withCluster(['a', 'b', 'c'], async (sim) => {
+    const client = await sim.client('a')
+    await sim.run(client.put('present', 'v', { consistency: 'all' }))
+    await sim.run(client.get('present', { consistency: 'all' }))
+    await sim.run(client.get('absent', { consistency: 'all' }))
+    for (const id of ['a', 'b', 'c']) {
+      const { hits, misses } = sim.node(id).localStats().engine
+      assert.equal([hits, misses], [1, 1], id)
+    }
+  })
+})
+
 test('a read repairs the replicas that answered with an older version', async () => {
   await withCluster(['a', 'b', 'c'], async (sim) => {
     const client = await sim.client('a')
