@@ -9,6 +9,7 @@ import { readSwarmKeyFile } from './swarm-key-file.js'
 import { loadSession, saveSession } from './session-file.js'
 import type { DistributedCache } from '../client/distributed-cache.js'
 import type { SessionToken } from '../client/session.js'
+import { shortId } from '../common/short-id.js'
 
 /**
  * Every dcache command: every failure, flag parsing included, ends as one line on stderr, or with --json as exactly
@@ -118,7 +119,7 @@ export abstract class ClientCommand extends BaseCommand {
     const node = nodeLabel(this.client, key)
     return [
       ...(key === undefined || mentions(message, key) ? [] : [`key ${key.length > MAX_KEY_SHOWN ? `${key.slice(0, MAX_KEY_SHOWN)}…` : key}`]),
-      ...(message.includes(node.slice(-8)) ? [] : [`node ${node}`])
+      ...(message.includes(shortId(node)) ? [] : [`node ${node}`])
     ]
   }
 
@@ -132,7 +133,7 @@ export abstract class ClientCommand extends BaseCommand {
 /** The member asked about `key` (the contact node for cluster-wide requests) as the tables show it: name and id suffix. */
 function nodeLabel (client: DistributedCache, key: string | undefined): string {
   const id = key === undefined ? client.contactNode : client.nodeFor(key)
-  return `${client.members.find((m) => m.id === id)?.name ?? '?'} ${id.slice(-8)}`
+  return `${client.members.find((m) => m.id === id)?.name ?? '?'} ${shortId(id)}`
 }
 
 /** Whether `message` names `word` as a word of its own ("value of a is …"), not inside another ("cannot reach"). */

@@ -1,5 +1,6 @@
 import type { ClusterInfo, MemberView } from '../node/protocol.js'
 import type { NodeStats } from '../node/stats.js'
+import { formatMs } from '../tui/format.js'
 
 /** One member as `dcache status` shows it: the answering member's view of it, and its own statistics if it answered. */
 export interface MemberStatus {
@@ -44,11 +45,6 @@ export function clusterStatus (info: ClusterInfo, stats: NodeStats[]): ClusterSt
   return { self: info.self, replicationFactor: info.replicationFactor, replicasPerKey: Math.min(info.replicationFactor, info.ring.nodes.length), members }
 }
 
-/** The id as tables show it: its last 8 characters, which `node remove` and `node forget` accept. */
-export function shortId (id: string): string {
-  return id.slice(-8)
-}
-
 /** Bytes as MiB with one decimal, as `dcache stats` shows memory. */
 export function formatMb (bytes: number): string {
   return (bytes / 1024 / 1024).toFixed(1)
@@ -60,11 +56,9 @@ export function formatShare (share: number): string {
 }
 
 /**
- * A round trip as measured, without false precision: whole milliseconds as `65 ms`, 0 as `<1 ms` (the system clock
- * counts whole milliseconds), a finer measurement with one decimal (`0.4 ms`).
+ * A round trip as measured, without false precision (see formatMs); 0 is `<1 ms`, since the system clock counts
+ * whole milliseconds.
  */
 export function formatRtt (ms: number | undefined): string {
-  if (ms === undefined) return '-'
-  if (Number.isInteger(ms)) return ms === 0 ? '<1 ms' : `${ms} ms`
-  return ms < 100 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`
+  return ms === 0 ? '<1 ms' : formatMs(ms)
 }

@@ -2,6 +2,7 @@ import { NodeUnavailableError } from '../common/errors.js'
 import type { NodeId } from '../net/transport.js'
 import type { NodeEvent } from '../node/event-log.js'
 import { isUnreachable, type DistributedCache } from './distributed-cache.js'
+import { shortId } from '../common/short-id.js'
 
 /**
  * How far back (ms of event time) a transition already shown is remembered: another member logs the same transition
@@ -60,7 +61,7 @@ export class EventFollower {
     const from = this.source
     const failures = [`${from}: ${cause.message}`]
     let candidates: Array<{ id: NodeId, name: string }> = []
-    let fromName = from.slice(-8)
+    let fromName = shortId(from)
     try {
       const info = await this.cache.getClusterInfo()
       fromName = info.members.find((m) => m.id === from)?.name ?? fromName

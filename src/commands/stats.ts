@@ -1,6 +1,7 @@
 import { ClientCommand } from '../cli/base-command.js'
 import { formatTable } from '../cli/table.js'
-import { formatMb as mb, shortId } from '../cli/cluster-status.js'
+import { formatMb as mb } from '../cli/cluster-status.js'
+import { shortId } from '../common/short-id.js'
 import type { NodeStats } from '../node/stats.js'
 
 export default class Stats extends ClientCommand {

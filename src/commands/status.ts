@@ -1,6 +1,7 @@
 import { ClientCommand } from '../cli/base-command.js'
 import { formatTable } from '../cli/table.js'
-import { clusterStatus, formatMb, formatRtt, formatShare, shortId, type ClusterStatus } from '../cli/cluster-status.js'
+import { clusterStatus, formatMb, formatRtt, formatShare, type ClusterStatus } from '../cli/cluster-status.js'
+import { shortId } from '../common/short-id.js'
 
 export default class Status extends ClientCommand {
   static override description = 'One row per member, like nodetool status: state, address, name and id, load (keys held, memory used of its budget), ' +

@@ -1,5 +1,6 @@
 import type { Clock } from '../common/clock.js'
 import type { Member, MemberEvent, MemberEventName } from '../membership/index.js'
+import { shortId } from '../common/short-id.js'
 
 /** How many events a node keeps for `dcache events` and the dashboard. */
 const EVENT_LOG_SIZE = 1000
@@ -66,7 +67,7 @@ export class EventLog {
 }
 
 function label (m: Member): string {
-  return `${m.name} ${m.id.slice(-8)}`
+  return `${m.name} ${shortId(m.id)}`
 }
 
 function memberOf (m: Member): NodeEvent['member'] {

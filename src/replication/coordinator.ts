@@ -10,6 +10,7 @@ import { requiredFor, ReadTally, WriteTally, type Consistency, type Outcome } fr
 import type { ReplicationCounters } from './counters.js'
 import type { HybridClock } from './hlc.js'
 import { contextOf, merge, type Actor, type ConflictResolution, type KeyState, type Sibling, type VersionVector } from './version.js'
+import { shortId } from '../common/short-id.js'
 
 /** Error codes that say a replica could not be reached or answer in time, as opposed to a refusal of its own. */
 const UNREACHABLE = new Set(['NETWORK', 'TIMEOUT', 'NODE_UNAVAILABLE', 'ABORTED', 'STALE'])
@@ -168,7 +169,7 @@ abstract class FanOutRequest<Tally extends ReadTally | WriteTally> {
       return errorFromWire(first.error)
     }
     this.components.counters.quorumFailures++
-    const why = failures.length === 0 ? '' : `; ${failures.map((f) => `${f.replica.slice(-8)}: ${f.error.message}`).join(', ')}`
+    const why = failures.length === 0 ? '' : `; ${failures.map((f) => `${shortId(f.replica)}: ${f.error.message}`).join(', ')}`
     return new ConsistencyError(`${op} quorum not reached for ${JSON.stringify(this.keys[i])}: ${tally.acked} of ${tally.required} required replicas answered (${this.level}, ${tally.asked} asked${why})`, {
       op, acked: tally.acked, required: tally.required, asked: tally.asked, failed: failures.map((f) => f.replica)
     })

@@ -3,6 +3,7 @@ import contrib from 'blessed-contrib'
 import { chartLabel, firstFitting, formatBytes, formatCount, formatMemberChange, formatMs, formatPercent, formatTime, hostPort, packFigures, previewValue, truncate, truncateMiddle } from './format.js'
 import { computeLayout, type Layout, type Rect } from './layout.js'
 import { STATE_COLORS, type DashboardModel, type KeyInspection, type KeyMember, type LogLine, type MemberRow, type SeriesPoint } from './view-model.js'
+import { shortId } from '../common/short-id.js'
 
 export interface DashboardViewInit {
   screen: blessed.Widgets.Screen
@@ -184,7 +185,7 @@ export class DashboardView {
     header.style.bg = 'blue'
     header.style.fg = 'white'
     const { states } = this.model.totals
-    const contact = this.model.rows.find((r) => r.isContact)?.name ?? (this.model.contact.slice(-8) || '-')
+    const contact = this.model.rows.find((r) => r.isContact)?.name ?? (shortId(this.model.contact) || '-')
     const counts = (['alive', 'suspect', 'dead', 'left'] as const).filter((s) => states[s] > 0).map((s) => `${states[s]} ${s}`).join(', ')
     const time = this.model.lastPollAt === 0 ? 'connecting…' : formatTime(this.model.lastPollAt)
     const address = this.model.contactAddress === undefined ? undefined : hostPort(this.model.contactAddress)
@@ -390,7 +391,7 @@ function replicaLines (inspection: KeyInspection): string[] {
   const members = [...inspection.preferenceList, ...standIns]
   const nameWidth = Math.min(12, Math.max(...members.map((m) => m.name.length)))
   const line = (m: KeyMember, note: string): string =>
-    `  ${escape(truncate(m.name, nameWidth).padEnd(nameWidth))} ${m.id.slice(-8)} ${m.state === undefined ? '?' : colorState(m.state)}${' '.repeat(8 - (m.state ?? '?').length)}${note}`.trimEnd()
+    `  ${escape(truncate(m.name, nameWidth).padEnd(nameWidth))} ${shortId(m.id)} ${m.state === undefined ? '?' : colorState(m.state)}${' '.repeat(8 - (m.state ?? '?').length)}${note}`.trimEnd()
   return [
     `replicas N=${inspection.n}: the key's preference list, owner first`,
     ...inspection.preferenceList.map((m, i) => {

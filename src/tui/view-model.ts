@@ -4,6 +4,7 @@ import type { CacheOp, ClusterInfo, MemberView } from '../node/protocol.js'
 import type { NodeEvent } from '../node/event-log.js'
 import type { NodeStats } from '../node/stats.js'
 import type { MemberChange } from './format.js'
+import { shortId } from '../common/short-id.js'
 
 /** What the dashboard reads; `DistributedCache` satisfies it, and tests pass a fake. */
 export interface DashboardSource {
@@ -407,10 +408,6 @@ export class DashboardModel {
   }
 }
 
-/** The last 8 characters of a node id, as `dcache events` prints them. */
-export function shortId (id: string): string {
-  return id.slice(-8)
-}
 
 function transitionKey (e: NodeEvent): string {
   return e.member === undefined ? `${e.kind}|${e.message}` : `${e.kind}|${e.member.id}|${e.member.incarnation}`

@@ -4,8 +4,8 @@ import { clusterStatus, formatRtt } from '../../src/cli/cluster-status.js'
 import type { ClusterInfo, MemberView } from '../../src/node/protocol.js'
 import type { NodeStats } from '../../src/node/stats.js'
 
-test('RTTs are shown as measured: whole milliseconds without decimals, 0 as <1 ms, finer ones with one decimal', () => {
-  const cases: Array<[number | undefined, string]> = [[65, '65 ms'], [2, '2 ms'], [0, '<1 ms'], [0.42, '0.4 ms'], [12.25, '12.3 ms'], [250.4, '250 ms'], [undefined, '-']]
+test('RTTs are shown as measured: whole milliseconds without decimals, 0 as <1 ms, finer ones below 10 ms with one decimal', () => {
+  const cases: Array<[number | undefined, string]> = [[65, '65 ms'], [2, '2 ms'], [0, '<1 ms'], [0.42, '0.4 ms'], [12.25, '12 ms'], [1500, '1.5 s'], [250.4, '250 ms'], [undefined, '-']]
   for (const [ms, shown] of cases) assert.is(formatRtt(ms), shown, String(ms))
 })
 
