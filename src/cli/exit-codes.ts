@@ -17,5 +17,6 @@ const USAGE_CODES = new Set(['INVALID_KEY', 'VALUE_TOO_LARGE', 'NOT_INTEGER', 'S
 
 export function exitCodeFor (err: CacheError): number {
   if (err.code === 'KEY_NOT_FOUND') return EXIT.NOT_FOUND
+  if (err.code === 'LOCAL') return EXIT.FAILED
   return USAGE_CODES.has(err.code) ? EXIT.USAGE : EXIT.CLUSTER
 }

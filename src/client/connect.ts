@@ -18,17 +18,19 @@ export async function connectClient (addresses: string[], options: ConnectOption
   await transport.start()
   const connection = { transport, close: async () => { await transport.stop() } }
   const seeds: string[] = []
-  const failures: string[] = []
+  const failures: Array<{ address: string, err: Error }> = []
   for (const address of addresses) {
     try {
       seeds.push(await transport.connect(address, { signal: AbortSignal.timeout(options.timeout ?? REQUEST_TIMEOUT_MS) }))
     } catch (err) {
-      failures.push(`${address}: ${(err as Error).message}`)
+      failures.push({ address, err: err as Error })
     }
   }
   if (seeds.length === 0) {
     await connection.close()
-    throw new NetworkError(`cannot reach any node (${failures.join('; ')})`)
+    // one node's own error is clearer than a list of one (a swarm key mismatch says so)
+    if (failures.length === 1) throw (failures[0] as { err: Error }).err
+    throw new NetworkError(`cannot reach any node (${failures.map((f) => `${f.address}: ${f.err.message}`).join('; ')})`)
   }
   return await DistributedCache.open(connection, seeds, options)
 }

@@ -123,6 +123,15 @@ export class AbortError extends CacheError {
   }
 }
 
+/** Something on this machine failed, not the cluster or the input: the listen port is taken, the data dir cannot be made. */
+export class LocalFailureError extends CacheError {
+  override readonly code = 'LOCAL'
+  constructor (message = 'local failure') {
+    super(message)
+    this.name = 'LocalFailureError'
+  }
+}
+
 /** An error from a remote node whose code this build does not know. */
 export class RemoteError extends CacheError {
   constructor (override readonly code: string, message = 'remote error') {
@@ -149,7 +158,8 @@ const ERROR_CLASSES: Record<string, new () => CacheError> = {
   SERIALIZATION: SerializationError,
   PROTOCOL: ProtocolError,
   TIMEOUT: TimeoutError,
-  ABORTED: AbortError
+  ABORTED: AbortError,
+  LOCAL: LocalFailureError
 }
 
 export function errorToWire (err: unknown): WireError {

@@ -12,18 +12,22 @@ export interface NodeEvent {
   kind: string
   member?: { id: string, name: string, incarnation: number, state: string }
   message: string
+  /** Facts of the event as numbers and names (a ring change's shares and members), for --json and the node's log. */
+  details?: Record<string, string | number | string[]>
 }
 
-/** A bounded, sequenced log of member events and notable node happenings. */
+/** A bounded, sequenced log of member events and notable node happenings; each also goes to `onRecord` (the node's log). */
 export class EventLog {
   private readonly events: NodeEvent[] = []
   private seq = 0
 
-  constructor (private readonly clock: Clock) {}
+  constructor (private readonly clock: Clock, private readonly onRecord: (event: NodeEvent) => void = () => {}) {}
 
-  record (kind: string, message: string, member?: NodeEvent['member'], time = this.clock.now()): void {
-    this.events.push({ seq: ++this.seq, time, kind, member, message })
+  record (kind: string, message: string, member?: NodeEvent['member'], time = this.clock.now(), details?: NodeEvent['details']): void {
+    const event: NodeEvent = { seq: ++this.seq, time, kind, member, message, ...(details === undefined ? {} : { details }) }
+    this.events.push(event)
     if (this.events.length > EVENT_LOG_SIZE) this.events.shift()
+    this.onRecord(event)
   }
 
   fromMember (event: keyof MembershipEvents, e: MemberEvent): void {

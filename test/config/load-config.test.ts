@@ -90,7 +90,9 @@ test('reads every field from DCACHE_* variables', () => {
       DCACHE_MEMBERSHIP_PRESET: 'local',
       DCACHE_MDNS: 'true',
       DCACHE_LIFEGUARD: 'false',
-      DCACHE_REQUEST_TIMEOUT: '1500'
+      DCACHE_REQUEST_TIMEOUT: '1500',
+      DCACHE_LOG_LEVEL: 'debug',
+      DCACHE_LOG_FORMAT: 'JSON'
     }
   })
   assert.equal({ ...config, listen: [...config.listen], join: [...config.join] }, {
@@ -119,7 +121,9 @@ test('reads every field from DCACHE_* variables', () => {
     membershipPreset: 'local',
     mdns: true,
     lifeguard: false,
-    requestTimeout: 1500
+    requestTimeout: 1500,
+    logLevel: 'debug',
+    logFormat: 'json'
   })
 })
 
