@@ -222,9 +222,9 @@ export class Libp2pTransport implements Transport {
       if (findHandshakeError(err) !== undefined) throw new NetworkError(`handshake failed with ${addr}: ${SWARM_KEY_HINT}`)
       if (signal.aborted) {
         const aborted = errorFromAbortSignal(signal)
-        throw aborted instanceof TimeoutError ? new TimeoutError(`cannot connect to ${addr}: ${aborted.message}`) : aborted
+        throw aborted instanceof TimeoutError ? new TimeoutError(`cannot reach ${addr}: ${aborted.message}`) : aborted
       }
-      throw new NetworkError(`cannot connect to ${addr}: ${err instanceof Error ? err.message : String(err)}`)
+      throw new NetworkError(`cannot reach ${addr}: ${err instanceof Error ? err.message : String(err)}`)
     }
   }
 
