@@ -40,7 +40,8 @@ export interface CreateNodeOptions {
  */
 export async function createNode (config: Readonly<CacheConfig>, options: CreateNodeOptions = {}): Promise<RunningNode> {
   const log = options.log ?? silentLog
-  log.write('debug', 'node:config', 'configuration', { ...config })
+  const settings = Object.entries(config).map(([field, value]) => `${field}=${Array.isArray(value) ? value.join(',') : String(value)}`)
+  log.write('debug', 'node:config', `configuration: ${settings.join(' ')}`, { ...config })
   ensureDataDir(config.dataDir)
   const privateKey = await loadOrCreatePrivateKey(join(config.dataDir, PRIVATE_KEY_FILE))
   const host = await createHost({ privateKey, listen: config.listen, mdns: config.mdns, swarmKey: options.swarmKey, log })

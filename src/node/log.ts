@@ -7,7 +7,7 @@ import type { Clock, TimerId } from '../common/clock.js'
 import type { Log, LogLevel } from '../common/log.js'
 import type { NodeId } from '../net/transport.js'
 import type { HintStore } from '../replication/index.js'
-import { HashRing, movedRanges, RING_SIZE, type RingSnapshot } from '../ring/index.js'
+import { RING_SIZE, type HashRing, type RingSnapshot } from '../ring/index.js'
 import type { EventLog, NodeEvent } from './event-log.js'
 
 /** How often hinted handoff is summed up in the log, when anything changed. */
@@ -39,13 +39,14 @@ export interface NodeReportsComponents {
 
 /**
  * Ring changes into the event log, one per burst of member events (a joining member learns the whole table at once),
- * with how much of the key space changed replicas; and a summary of hints every HINT_REPORT_INTERVAL_MS.
+ * with the share of the key space this member holds copies of before and after; and a summary of hints every
+ * HINT_REPORT_INTERVAL_MS.
  */
 export class NodeReports {
   private ringBefore: RingSnapshot | undefined
   private ringTimer: TimerId | undefined
   private hintTimer: TimerId | undefined
-  /** Share of the key space this member is a replica of, kept up to date by each ring change. */
+  /** Share of the key space this member is a replica of, as of the last ring change (alone on its ring: all). */
   private share = 1
   private hintsReported = { pending: 0, delivered: 0, dropped: 0 }
   private copiesDropped = 0
@@ -76,35 +77,36 @@ export class NodeReports {
   }
 
   reportRingChange (): void {
-    const { ring, self, replicationFactor, nameOf, events } = this.components
+    const { ring, nameOf, events } = this.components
     const snapshot = this.ringBefore
     this.ringBefore = this.ringTimer = undefined
     if (snapshot === undefined) return
-    const before = HashRing.fromJSON(snapshot)
     const vnodesBefore = new Map(snapshot.nodes.map((n) => [n.id, n.vnodes]))
     const after = ring.toJSON().nodes
     const added = after.filter((n) => !vnodesBefore.has(n.id)).map((n) => nameOf(n.id))
     const changed = after.filter((n) => vnodesBefore.has(n.id) && vnodesBefore.get(n.id) !== n.vnodes).map((n) => nameOf(n.id))
     const removed = snapshot.nodes.filter((n) => !ring.hasNode(n.id)).map((n) => nameOf(n.id))
     if (added.length + changed.length + removed.length === 0) return
-    let moved = 0
-    let gained = 0
-    let lost = 0
-    const moves = movedRanges(before, ring, replicationFactor)
-    for (const move of moves) {
-      const width = (move.end - move.start + RING_SIZE) % RING_SIZE || RING_SIZE
-      moved += width
-      if (move.to.includes(self) && !move.from.includes(self)) gained += width
-      if (move.from.includes(self) && !move.to.includes(self)) lost += width
-    }
     const previous = this.share
-    this.share = Math.min(1, Math.max(0, previous + (gained - lost) / RING_SIZE))
+    this.share = this.replicaShare()
     const who = [...added.map((n) => `+${n}`), ...removed.map((n) => `-${n}`), ...changed.map((n) => `~${n} (vnodes)`)].join(', ')
-    const message = `ring changed (${who}): ${after.length} members; replicas changed for ${percent(moved / RING_SIZE)} of the key space ` +
-      `(${moves.length} ranges); this member holds ${percent(this.share)} of it (was ${percent(previous)})`
-    events.record('ring:change', message, undefined, undefined, {
-      members: after.length, ranges: moves.length, movedShare: round(moved / RING_SIZE), share: round(this.share), previousShare: round(previous), added, removed
+    events.record('ring:change', `ring changed (${who}): ${after.length} members; this member holds copies of ${percent(this.share)} of the key space (was ${percent(previous)})`,
+      undefined, undefined, { members: after.length, share: round(this.share), previousShare: round(previous), added, removed })
+  }
+
+  /**
+   * Share of the key space whose preference list holds this member: one pass over the ring's tokens (a diff of the
+   * two rings cost tens of ms per change, too much for a process running many members while they join).
+   */
+  private replicaShare (): number {
+    const { ring, self, replicationFactor } = this.components
+    const tokens = ring.tokenList()
+    let held = 0
+    tokens.forEach(({ position }, k) => {
+      const previous = k === 0 ? (tokens[tokens.length - 1] as { position: number }).position - RING_SIZE : (tokens[k - 1] as { position: number }).position
+      if (ring.preferenceListAt(position, replicationFactor).includes(self)) held += position - previous
     })
+    return held / RING_SIZE
   }
 
   /** One line when hints were stored, delivered or dropped since the last one. */

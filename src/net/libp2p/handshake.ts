@@ -22,12 +22,11 @@ export class HandshakeError extends Error {
 }
 
 /** The HandshakeError inside what libp2p's dial threw (itself, its cause, or one of an AggregateError's errors). */
-export function findHandshakeError (err: unknown): HandshakeError | undefined {
+export function findHandshakeError (err: unknown, depth = 0): HandshakeError | undefined {
   if (err instanceof HandshakeError) return err
-  if (!(err instanceof Error)) return undefined
-  const inner = [err.cause, ...(err instanceof AggregateError ? err.errors : [])]
-  for (const e of inner) {
-    const found = findHandshakeError(e)
+  if (!(err instanceof Error) || depth > 4) return undefined
+  for (const inner of [err.cause, ...(err instanceof AggregateError ? err.errors : [])]) {
+    const found = findHandshakeError(inner, depth + 1)
     if (found !== undefined) return found
   }
   return undefined
