@@ -21,7 +21,7 @@ export const UNEXPECTED_CODE = 'ERR'
 
 const NOT_FOUND_CODES = new Set(['KEY_NOT_FOUND', 'MEMBER_NOT_FOUND'])
 const USAGE_CODES = new Set(['INVALID_KEY', 'VALUE_TOO_LARGE', 'NOT_INTEGER', 'SERIALIZATION', 'CONFIG', 'INVALID_ARGUMENT'])
-const LOCAL_CODES = new Set(['LISTEN_FAILED'])
+const LOCAL_CODES = new Set(['LOCAL'])
 
 export function exitCodeFor (err: CacheError): number {
   if (NOT_FOUND_CODES.has(err.code)) return EXIT.NOT_FOUND

@@ -34,6 +34,8 @@ export async function connectClient (addresses: string[], options: ConnectOption
   if (failures.length > 0 && failures.every((f) => f.error instanceof TimeoutError)) {
     throw new TimeoutError(`no answer within ${timeoutMs} ms from ${addresses.join(', ')}`)
   }
+  // one node's own error is clearer than a list of one (a swarm key mismatch says so)
+  if (failures.length === 1) throw (failures[0] as { error: Error }).error
   const reasons = failures.map((f) => f.error.message.includes(f.address) ? f.error.message : `${f.address}: ${f.error.message}`)
   throw new NetworkError(`cannot reach any node (${reasons.join('; ')})`)
 }

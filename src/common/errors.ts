@@ -141,12 +141,12 @@ export class AbortError extends CacheError {
   }
 }
 
-/** This machine cannot listen where it was told to (the port is taken, the address is not local): a local failure. */
-export class ListenError extends CacheError {
-  override readonly code = 'LISTEN_FAILED'
-  constructor (message = 'cannot listen') {
+/** Something on this machine failed, not the cluster or the input: the listen port is taken, the data dir cannot be made. */
+export class LocalFailureError extends CacheError {
+  override readonly code = 'LOCAL'
+  constructor (message = 'local failure') {
     super(message)
-    this.name = 'ListenError'
+    this.name = 'LocalFailureError'
   }
 }
 
@@ -177,7 +177,7 @@ const ERROR_CLASSES: Record<string, new () => CacheError> = {
   PROTOCOL: ProtocolError,
   TIMEOUT: TimeoutError,
   ABORTED: AbortError,
-  LISTEN_FAILED: ListenError,
+  LOCAL: LocalFailureError,
   MEMBER_NOT_FOUND: MemberNotFoundError,
   INVALID_ARGUMENT: InvalidArgumentError
 }

@@ -1,3 +1,4 @@
+import type { LogFormat, LogLevel } from '../common/log.js'
 import type { ConflictResolutionName, ConsistencyLevel, EvictionPolicyName, LevelOverride, MembershipPresetName } from './defaults.js'
 
 /** Every setting of a node, resolved: defaults filled in, validated, frozen. Defaults are in defaults.ts. */
@@ -22,7 +23,7 @@ export interface CacheConfig {
   hintWindow: number
   /** Most hints a member holds at once. @default 100000 */
   maxHints: number
-  /** Seconds a delete's tombstone is kept; must be longer than hintWindow. @default 1200 */
+  /** Seconds a delete's tombstone is kept; must be longer than hintWindow. @default 1200, or twice hintWindow when that is longer */
   tombstoneGrace: number
   /** Vnodes (tokens) per node on the hash ring. @default 150 */
   virtualNodes: number
@@ -32,9 +33,9 @@ export interface CacheConfig {
   healthCheckInterval: number
   /** Longest key in UTF-8 bytes. @default 1024 */
   maxKeyBytes: number
-  /** Largest encoded value in bytes. @default 1 MiB */
+  /** Largest encoded value in bytes. @default 1 MiB, or what fits in maxMemory beside a key when that is smaller */
   maxValueBytes: number
-  /** Values at least this many bytes are stored deflated when that saves space; 0 = off. @default 4096 */
+  /** Values at least this many bytes are stored deflated when that saves space; 0 = off. @default 4096, or maxValueBytes when that is smaller */
   compressionThreshold: number
   /** Multiaddrs the node listens on. @default ['/ip4/127.0.0.1/tcp/7700'] */
   listen: string[]
@@ -62,6 +63,10 @@ export interface CacheConfig {
   reapAfter: number
   /** Per-request deadline in milliseconds. @default 5000 */
   requestTimeout: number
+  /** Least severe lines a node started by the CLI prints: error, warn, info (member and ring changes) or debug. @default 'info' */
+  logLevel: LogLevel
+  /** How a node started by the CLI prints its log: text lines or one JSON object per line. @default 'text' */
+  logFormat: LogFormat
 }
 
 export type CacheConfigField = keyof CacheConfig

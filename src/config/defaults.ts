@@ -2,6 +2,9 @@
  * Defaults for every CacheConfig field (shared/DESIGN.md, "Configuration defaults").
  * The engine, the node and the CLI all read them from here.
  */
+import type { LogFormat, LogLevel } from '../common/log.js'
+
+export { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../common/log.js'
 
 export const EVICTION_POLICIES = ['lru', 'lfu', 'fifo', 'ttl'] as const
 export type EvictionPolicyName = typeof EVICTION_POLICIES[number]
@@ -64,5 +67,8 @@ export const MDNS_ENABLED = false
 export const MAX_VIRTUAL_NODES = 10_000
 /** Lifeguard's local health and shrinking suspicion timeouts on top of SWIM. */
 export const LIFEGUARD_ENABLED = true
+/** A node's log shows member and ring changes and refused connections, not single requests. */
+export const LOG_LEVEL: LogLevel = 'info'
+export const LOG_FORMAT: LogFormat = 'text'
 /** The file in a node's data dir with the addresses it announces, one per line; the CLI's default way to find a node. */
 export const ADDRESS_FILE = 'node.addr'

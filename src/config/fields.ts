@@ -1,14 +1,34 @@
 /**
- * One parser per CacheConfig field: takes what a user wrote (a typed value or text) and returns the field's value,
- * or throws a ConfigurationError naming the field, what it must be, and what it got.
+ * The table of CacheConfig fields: per field a parser (takes what a user wrote, a typed value or text, and returns
+ * the field's value, or throws a ConfigurationError naming the field, what it must be, and what it got), and what
+ * `dcache node start` makes of it: a one-line description, the kind of value, and a help group. The node start
+ * flags are generated from this table, the environment variables and config file keys follow the field names.
  */
 import { multiaddr } from '@multiformats/multiaddr'
 import { ConfigurationError } from '../common/errors.js'
 import type { CacheConfig, CacheConfigField } from './cache-config.js'
-import { CONFLICT_RESOLUTIONS, CONSISTENCY_LEVELS, EVICTION_POLICIES, LEVEL_OVERRIDES, MAX_VIRTUAL_NODES, MEMBERSHIP_PRESETS } from './defaults.js'
+import { CONFLICT_RESOLUTIONS, CONSISTENCY_LEVELS, EVICTION_POLICIES, LEVEL_OVERRIDES, LOG_FORMATS, LOG_LEVELS, MAX_VIRTUAL_NODES, MEMBERSHIP_PRESETS } from './defaults.js'
 import { parseBytes, parseMilliseconds, parseSeconds } from './units.js'
 
-type FieldParsers = { [K in CacheConfigField]: (raw: unknown) => CacheConfig[K] }
+/** Sections of `node start --help`. */
+export type FieldGroup = 'STORAGE' | 'REPLICATION' | 'NETWORK' | 'MEMBERSHIP' | 'LOGGING'
+
+/** How a field is written as text: decides its flag's type and the placeholder in --help. */
+export type FieldKind = 'bytes' | 'seconds' | 'milliseconds' | 'integer' | 'choice' | 'boolean' | 'text' | 'multiaddrs'
+
+export interface FieldSpec<T> {
+  /** One line for --help: what the field does, with an example where the format is not obvious. */
+  description: string
+  group: FieldGroup
+  kind: FieldKind
+  /** The values a 'choice' field takes. */
+  options?: readonly string[]
+  /** Earlier flag names of the field that `node start` still accepts. */
+  flagAliases?: readonly string[]
+  parse: (raw: unknown) => T
+}
+
+export type FieldSpecs = { readonly [K in CacheConfigField]: FieldSpec<CacheConfig[K]> }
 
 const MAX_NAME_LENGTH = 128
 const CLUSTER_NAME = /^[A-Za-z0-9._-]{1,64}$/
@@ -95,36 +115,103 @@ function asString (raw: unknown): string {
 const positiveBytes = (field: string, expectation: string): (raw: unknown) => number =>
   checked(field, expectation, asSizeOrDuration(parseBytes), (n) => n > 0)
 
-export const FIELD_PARSERS: FieldParsers = {
-  maxMemory: positiveBytes('maxMemory', 'must be a positive number of bytes'),
-  evictionPolicy: oneOf('evictionPolicy', EVICTION_POLICIES, (s) => s.toLowerCase()),
-  replicationFactor: checked('replicationFactor', 'must be an integer >= 1', asInteger, (n) => Number.isSafeInteger(n) && n >= 1),
-  consistency: oneOf('consistency', CONSISTENCY_LEVELS, (s) => s.toLowerCase()),
-  readConsistency: oneOf('readConsistency', LEVEL_OVERRIDES, (s) => s.toLowerCase()),
-  writeConsistency: oneOf('writeConsistency', LEVEL_OVERRIDES, (s) => s.toLowerCase()),
-  conflictResolution: oneOf('conflictResolution', CONFLICT_RESOLUTIONS, (s) => s.toLowerCase()),
-  maxSiblings: checked('maxSiblings', 'must be an integer from 1 to 1000', asInteger, (n) => Number.isInteger(n) && n >= 1 && n <= 1000),
-  hintWindow: checked('hintWindow', 'must be a positive duration in seconds', asSizeOrDuration(parseSeconds), (s) => s > 0),
-  maxHints: checked('maxHints', 'must be an integer >= 0', asInteger, (n) => Number.isSafeInteger(n) && n >= 0),
-  tombstoneGrace: checked('tombstoneGrace', 'must be a positive duration in seconds', asSizeOrDuration(parseSeconds), (s) => s > 0),
-  virtualNodes: checked('virtualNodes', `must be an integer from 1 to ${MAX_VIRTUAL_NODES}`, asInteger,
-    (n) => Number.isInteger(n) && n >= 1 && n <= MAX_VIRTUAL_NODES),
-  defaultTtl: checked('defaultTtl', 'must be a non-negative duration in seconds (0 = no expiry)', asSizeOrDuration(parseSeconds), () => true),
-  healthCheckInterval: checked('healthCheckInterval', 'must be a positive duration in seconds', asSizeOrDuration(parseSeconds), (s) => s > 0),
-  maxKeyBytes: positiveBytes('maxKeyBytes', 'must be a positive number of bytes'),
-  maxValueBytes: positiveBytes('maxValueBytes', 'must be a positive number of bytes'),
-  compressionThreshold: checked('compressionThreshold', 'must be a non-negative number of bytes (0 = off)', asSizeOrDuration(parseBytes), () => true),
-  listen: multiaddrList('listen', 'must be a non-empty list of multiaddrs', false),
-  join: multiaddrList('join', 'must be a list of multiaddrs', true),
-  dataDir: checked('dataDir', 'must be a non-empty path', asString, (s) => s.length > 0),
-  name: checked('name', `must be a non-empty string of at most ${MAX_NAME_LENGTH} printable characters`, asString,
-    (s) => s.length > 0 && s.length <= MAX_NAME_LENGTH && !/\p{Cc}/u.test(s)),
-  clusterName: checked('clusterName', "must be 1-64 letters, digits, '.', '_' or '-'", asString, (s) => CLUSTER_NAME.test(s)),
-  membershipPreset: oneOf('membershipPreset', MEMBERSHIP_PRESETS, (s) => s.toLowerCase()),
-  mdns: checked('mdns', 'must be true or false', asBoolean, () => true),
-  lifeguard: checked('lifeguard', 'must be true or false', asBoolean, () => true),
-  reapAfter: checked('reapAfter', 'must be a non-negative duration in seconds (0 = never)', asSizeOrDuration(parseSeconds), (s) => s >= 0),
-  requestTimeout: checked('requestTimeout', 'must be a positive duration in milliseconds', asSizeOrDuration(parseMilliseconds), (ms) => ms > 0)
+function choice<T extends string> (field: string, options: readonly T[], group: FieldGroup, description: string, flagAliases?: readonly string[]): FieldSpec<T> {
+  return { description, group, kind: 'choice', options, flagAliases, parse: oneOf(field, options, (s) => s.toLowerCase()) }
 }
 
-export const CONFIG_FIELDS = Object.keys(FIELD_PARSERS) as CacheConfigField[]
+function onOff (field: string, group: FieldGroup, description: string): FieldSpec<boolean> {
+  return { description, group, kind: 'boolean', parse: checked(field, 'must be true or false', asBoolean, () => true) }
+}
+
+export const CONFIG_FIELD_SPECS: FieldSpecs = {
+  maxMemory: {
+    group: 'STORAGE', kind: 'bytes', description: 'memory budget of the engine (keys, values and overhead), e.g. 512mb, 2gb',
+    parse: positiveBytes('maxMemory', 'must be a positive number of bytes')
+  },
+  evictionPolicy: choice('evictionPolicy', EVICTION_POLICIES, 'STORAGE', 'which entries go first when memory is full', ['eviction']),
+  replicationFactor: {
+    group: 'REPLICATION', kind: 'integer', description: 'copies of every key (N); every member holds one while there are fewer members',
+    parse: checked('replicationFactor', 'must be an integer >= 1', asInteger, (n) => Number.isSafeInteger(n) && n >= 1)
+  },
+  consistency: choice('consistency', CONSISTENCY_LEVELS, 'REPLICATION', 'replicas a read or write waits for unless it names a level: one, quorum (a majority of N) or all'),
+  readConsistency: choice('readConsistency', LEVEL_OVERRIDES, 'REPLICATION', 'level of reads that name none; default = the consistency field'),
+  writeConsistency: choice('writeConsistency', LEVEL_OVERRIDES, 'REPLICATION', 'level of writes that name none; default = the consistency field'),
+  conflictResolution: choice('conflictResolution', CONFLICT_RESOLUTIONS, 'REPLICATION',
+    'concurrent writes to a key: lww keeps the later one, siblings keeps them all for the reader'),
+  maxSiblings: {
+    group: 'REPLICATION', kind: 'integer', description: 'most concurrent values kept per key under siblings',
+    parse: checked('maxSiblings', 'must be an integer from 1 to 1000', asInteger, (n) => Number.isInteger(n) && n >= 1 && n <= 1000)
+  },
+  hintWindow: {
+    group: 'REPLICATION', kind: 'seconds', description: 'how long writes for a member that is down are kept for it (hints), e.g. 10m',
+    parse: checked('hintWindow', 'must be a positive duration in seconds', asSizeOrDuration(parseSeconds), (s) => s > 0)
+  },
+  maxHints: {
+    group: 'REPLICATION', kind: 'integer', description: 'most hints a member holds at once',
+    parse: checked('maxHints', 'must be an integer >= 0', asInteger, (n) => Number.isSafeInteger(n) && n >= 0)
+  },
+  tombstoneGrace: {
+    group: 'REPLICATION', kind: 'seconds', description: 'how long a delete is remembered; longer than the hint window, e.g. 20m',
+    parse: checked('tombstoneGrace', 'must be a positive duration in seconds', asSizeOrDuration(parseSeconds), (s) => s > 0)
+  },
+  virtualNodes: {
+    group: 'NETWORK', kind: 'integer', description: 'vnodes (tokens) of this member on the hash ring',
+    parse: checked('virtualNodes', `must be an integer from 1 to ${MAX_VIRTUAL_NODES}`, asInteger, (n) => Number.isInteger(n) && n >= 1 && n <= MAX_VIRTUAL_NODES)
+  },
+  defaultTtl: {
+    group: 'STORAGE', kind: 'seconds', description: 'time to live of keys written without one, e.g. 3600, 10m; 0 = no expiry',
+    parse: checked('defaultTtl', 'must be a non-negative duration in seconds (0 = no expiry)', asSizeOrDuration(parseSeconds), () => true)
+  },
+  healthCheckInterval: {
+    group: 'MEMBERSHIP', kind: 'seconds', description: 'seconds between statistics refreshes (accepted, not used yet)',
+    parse: checked('healthCheckInterval', 'must be a positive duration in seconds', asSizeOrDuration(parseSeconds), (s) => s > 0)
+  },
+  maxKeyBytes: {
+    group: 'STORAGE', kind: 'bytes', description: 'longest key in UTF-8 bytes',
+    parse: positiveBytes('maxKeyBytes', 'must be a positive number of bytes')
+  },
+  maxValueBytes: {
+    group: 'STORAGE', kind: 'bytes', description: 'largest value, e.g. 64kb; by default 1mb, or what fits in max-memory beside a key',
+    parse: positiveBytes('maxValueBytes', 'must be a positive number of bytes')
+  },
+  compressionThreshold: {
+    group: 'STORAGE', kind: 'bytes', description: 'values of at least this size are stored deflated when that saves space; 0 = off',
+    parse: checked('compressionThreshold', 'must be a non-negative number of bytes (0 = off)', asSizeOrDuration(parseBytes), () => true)
+  },
+  listen: {
+    group: 'NETWORK', kind: 'multiaddrs', description: 'multiaddr to listen on (repeatable)',
+    parse: multiaddrList('listen', 'must be a non-empty list of multiaddrs', false)
+  },
+  join: {
+    group: 'NETWORK', kind: 'multiaddrs', description: 'multiaddr of a member to join through (repeatable)',
+    parse: multiaddrList('join', 'must be a list of multiaddrs', true)
+  },
+  dataDir: {
+    group: 'NETWORK', kind: 'text', description: 'directory for the identity key and node.addr',
+    parse: checked('dataDir', 'must be a non-empty path', asString, (s) => s.length > 0)
+  },
+  name: {
+    group: 'NETWORK', kind: 'text', description: 'a human name for this member; default: the host name and a short hash of data dir and listen',
+    parse: checked('name', `must be a non-empty string of at most ${MAX_NAME_LENGTH} printable characters`, asString,
+      (s) => s.length > 0 && s.length <= MAX_NAME_LENGTH && !/\p{Cc}/u.test(s))
+  },
+  clusterName: {
+    group: 'NETWORK', kind: 'text', description: 'cluster name: members of different clusters ignore each other', flagAliases: ['cluster'],
+    parse: checked('clusterName', "must be 1-64 letters, digits, '.', '_' or '-'", asString, (s) => CLUSTER_NAME.test(s))
+  },
+  membershipPreset: choice('membershipPreset', MEMBERSHIP_PRESETS, 'MEMBERSHIP', 'failure-detection timings (memberlist\'s local, LAN or WAN values)', ['preset']),
+  mdns: onOff('mdns', 'NETWORK', 'find members on the LAN with multicast DNS'),
+  lifeguard: onOff('lifeguard', 'MEMBERSHIP', 'Lifeguard extensions to SWIM (--no-lifeguard for plain SWIM)'),
+  reapAfter: {
+    group: 'MEMBERSHIP', kind: 'seconds', description: 'how long a dead or left member is kept before it is forgotten, e.g. 24h; 0 = never',
+    parse: checked('reapAfter', 'must be a non-negative duration in seconds (0 = never)', asSizeOrDuration(parseSeconds), (s) => s >= 0)
+  },
+  requestTimeout: {
+    group: 'NETWORK', kind: 'milliseconds', description: 'per-request deadline, e.g. 5000 or 5s',
+    parse: checked('requestTimeout', 'must be a positive duration in milliseconds', asSizeOrDuration(parseMilliseconds), (ms) => ms > 0)
+  },
+  logLevel: choice('logLevel', LOG_LEVELS, 'LOGGING', 'least severe lines to print: info shows member and ring changes, debug much more'),
+  logFormat: choice('logFormat', LOG_FORMATS, 'LOGGING', 'text lines, or one JSON object per line {ts, level, event, msg, ...}')
+}
+
+export const CONFIG_FIELDS = Object.keys(CONFIG_FIELD_SPECS) as CacheConfigField[]

@@ -4,11 +4,12 @@ import { join } from 'node:path'
 import { ConfigurationError } from '../common/errors.js'
 import type { CacheConfig, CacheConfigInput } from './cache-config.js'
 import * as DEFAULTS from './defaults.js'
-import { CONFIG_FIELDS, FIELD_PARSERS, invalidField } from './fields.js'
+import { CONFIG_FIELD_SPECS, CONFIG_FIELDS, invalidField } from './fields.js'
 
 type Parsed = Partial<CacheConfig>
 
-const DEFAULT_VALUES: Omit<CacheConfig, 'name'> = {
+/** Every field's default but the name's, which is made from dataDir and listen. */
+export const DEFAULT_VALUES: Readonly<Omit<CacheConfig, 'name'>> = {
   maxMemory: DEFAULTS.MAX_MEMORY_BYTES,
   evictionPolicy: DEFAULTS.EVICTION_POLICY,
   replicationFactor: DEFAULTS.REPLICATION_FACTOR,
@@ -34,7 +35,9 @@ const DEFAULT_VALUES: Omit<CacheConfig, 'name'> = {
   mdns: DEFAULTS.MDNS_ENABLED,
   lifeguard: DEFAULTS.LIFEGUARD_ENABLED,
   reapAfter: DEFAULTS.REAP_AFTER_S,
-  requestTimeout: DEFAULTS.REQUEST_TIMEOUT_MS
+  requestTimeout: DEFAULTS.REQUEST_TIMEOUT_MS,
+  logLevel: DEFAULTS.LOG_LEVEL,
+  logFormat: DEFAULTS.LOG_FORMAT
 }
 
 /**
@@ -53,11 +56,11 @@ export function parseLayer (layer: Record<string, unknown>, source?: string): Pa
   const parsed: Record<string, unknown> = {}
   for (const [key, raw] of Object.entries(layer)) {
     if (raw === undefined) continue
-    if (!Object.hasOwn(FIELD_PARSERS, key)) {
+    if (!Object.hasOwn(CONFIG_FIELD_SPECS, key)) {
       throw new ConfigurationError(`unknown configuration key ${JSON.stringify(key)}${where(source)}; known keys: ${CONFIG_FIELDS.join(', ')}`, key)
     }
     try {
-      parsed[key] = (FIELD_PARSERS as Record<string, (raw: unknown) => unknown>)[key]?.(raw)
+      parsed[key] = (CONFIG_FIELD_SPECS as Record<string, { parse: (raw: unknown) => unknown }>)[key]?.parse(raw)
     } catch (err) {
       if (err instanceof ConfigurationError && source !== undefined) err.message += where(source)
       throw err
@@ -67,13 +70,36 @@ export function parseLayer (layer: Record<string, unknown>, source?: string): Pa
 }
 
 export function resolveParsed (layers: Parsed[]): Readonly<CacheConfig> {
-  const merged = Object.assign({}, DEFAULT_VALUES, ...layers) as Omit<CacheConfig, 'name'> & { name?: string }
+  const given: Parsed = Object.assign({}, ...layers)
+  const merged = { ...DEFAULT_VALUES, ...given }
   const dataDir = expandHome(merged.dataDir)
-  const config: CacheConfig = { ...merged, dataDir, name: merged.name ?? defaultName(dataDir, merged.listen) }
+  const config: CacheConfig = { ...merged, ...fittedDefaults(merged, given), dataDir, name: merged.name ?? defaultName(dataDir, merged.listen) }
   checkCrossFieldRules(config)
   Object.freeze(config.listen)
   Object.freeze(config.join)
   return Object.freeze(config)
+}
+
+/**
+ * Defaults that give way to fields the user set: a default must not make a setting fail that names only other
+ * fields (`--max-memory 200kb` gets a value limit that fits; `--hint-window 1h` tombstones that outlive hints).
+ * A value the user set is never changed: a conflict between set values is an error naming both fields.
+ */
+function fittedDefaults (merged: Omit<CacheConfig, 'name'>, given: Parsed): Partial<CacheConfig> {
+  const fitted: Partial<CacheConfig> = {}
+  if (given.maxValueBytes === undefined && merged.maxKeyBytes + merged.maxValueBytes > merged.maxMemory) {
+    if (merged.maxMemory <= merged.maxKeyBytes) {
+      throw invalidField('maxMemory', `must be larger than maxKeyBytes (${merged.maxKeyBytes}) to hold a key and a value`, merged.maxMemory)
+    }
+    fitted.maxValueBytes = merged.maxMemory - merged.maxKeyBytes
+  }
+  const maxValueBytes = fitted.maxValueBytes ?? merged.maxValueBytes
+  if (given.compressionThreshold === undefined && merged.compressionThreshold > maxValueBytes) fitted.compressionThreshold = maxValueBytes
+  if (merged.tombstoneGrace <= merged.hintWindow) {
+    if (given.tombstoneGrace === undefined) fitted.tombstoneGrace = 2 * merged.hintWindow
+    else if (given.hintWindow === undefined) fitted.hintWindow = merged.tombstoneGrace / 2
+  }
+  return fitted
 }
 
 function checkCrossFieldRules (config: CacheConfig): void {

@@ -72,3 +72,21 @@ function parseDurationMs (input: number | string, bareUnitMs: number): number {
   }
   return total
 }
+
+/** '1gb', '64kb', '1000': the largest binary unit that divides `bytes` exactly, as parseBytes reads it back. */
+export function formatBytes (bytes: number): string {
+  for (const unit of ['tb', 'gb', 'mb', 'kb']) {
+    const size = SIZE_UNITS[unit] as number
+    if (bytes > 0 && bytes % size === 0) return `${bytes / size}${unit}`
+  }
+  return String(bytes)
+}
+
+/** '1h', '10m', '1500ms': the largest unit that divides `ms` exactly, as parseSeconds and parseMilliseconds read it back. */
+export function formatDuration (ms: number): string {
+  for (const unit of ['d', 'h', 'm', 's']) {
+    const size = DURATION_UNITS_MS[unit] as number
+    if (ms > 0 && ms % size === 0) return `${ms / size}${unit}`
+  }
+  return ms === 0 ? '0' : `${ms}ms`
+}

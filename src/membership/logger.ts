@@ -1,18 +1,14 @@
+import { silentLog, type ComponentLog } from '../common/log.js'
+
 /**
- * The slice of @libp2p/logger this layer uses, declared structurally so membership imports nothing from libp2p:
- * the node layer passes `defaultLogger()` (or a `prefixLogger()`) and it fits.
+ * The slice of a logger this layer uses, printf-style (the shape of @libp2p/logger's): the node passes its Log
+ * (common/log.ts), which writes these lines as debug and error lines of the node's own log.
  */
-export interface Logger {
-  (formatter: string, ...args: unknown[]): void
-  error(formatter: string, ...args: unknown[]): void
-  trace(formatter: string, ...args: unknown[]): void
-}
+export type Logger = ComponentLog
 
 export interface ComponentLogger {
   forComponent(name: string): Logger
 }
 
-const silent: Logger = Object.assign(() => {}, { error: () => {}, trace: () => {} })
-
 /** Logs nothing: the default when no logger is injected. */
-export const silentLogger: ComponentLogger = { forComponent: () => silent }
+export const silentLogger: ComponentLogger = silentLog

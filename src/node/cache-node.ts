@@ -9,12 +9,14 @@ import { call } from './rpc.js'
 import { CACHE_PROTOCOL } from './protocol.js'
 import { NodeStatsRecorder, type NodeStats } from './stats.js'
 import { EventLog } from './event-log.js'
+import { logNodeEvent, NodeReports } from './log.js'
 import { validateRequest } from './validate-request.js'
 import { Placement } from './placement.js'
 import { RequestRouter } from './request-router.js'
 import { KeyHandlers } from './handlers/keys.js'
 import { ClusterHandlers } from './handlers/cluster.js'
 import type { Clock } from '../common/clock.js'
+import { silentLog, type Log } from '../common/log.js'
 import type { Random } from '../common/random.js'
 import type { CacheConfig } from '../config/index.js'
 import type { NodeId, Transport } from '../net/transport.js'
@@ -27,6 +29,8 @@ export interface CacheNodeComponents {
   random: Random
   /** Called after a graceful `removeNode` of this node has announced `left` (the process exits then). */
   onRemoved?: () => void
+  /** Gets a line per member event, ring change and hint summary, and membership's own debug lines. @default silentLog */
+  log?: Log
 }
 
 /** How often a member offers its hints to members that are alive again, ms (also on every member:alive). */
@@ -55,12 +59,14 @@ export class CacheNode {
   private readonly counters = new ReplicationCounters()
   private readonly cluster: ClusterHandlers
   private readonly router: RequestRouter
+  private readonly reports: NodeReports
   private readonly unsubscribers: Array<() => void> = []
   private started = false
   private leaving = false
 
   constructor (private readonly components: CacheNodeComponents, readonly config: Readonly<CacheConfig>) {
     const { clock } = components
+    const log = components.log ?? silentLog
     this.transport = components.transport
     this.engine = new LocalCache({
       maxMemory: config.maxMemory,
@@ -73,7 +79,7 @@ export class CacheNode {
       clock
     })
     this.ring = new HashRing()
-    this.membership = new Swim({ transport: this.transport, clock, random: components.random }, {
+    this.membership = new Swim({ transport: this.transport, clock, random: components.random, logger: log }, {
       preset: config.membershipPreset,
       clusterName: config.clusterName,
       name: config.name,
@@ -84,7 +90,7 @@ export class CacheNode {
       ...(config.lifeguard ? {} : { awarenessMax: 1, suspicionMaxTimeoutMult: 1 })
     })
     this.health = new HealthMonitor(this.membership, clock.now())
-    this.events = new EventLog(clock)
+    this.events = new EventLog(clock, (event) => { logNodeEvent(log, event) })
     this.stats = new NodeStatsRecorder(clock)
 
     const hlc = new HybridClock(clock)
@@ -105,8 +111,15 @@ export class CacheNode {
       counters: this.counters,
       isAlive,
       holds: (key) => this.placement.holds(key),
-      drop: (key) => { this.engine.remove(key) }
+      drop: (key) => {
+        this.engine.remove(key)
+        this.reports.copyDropped()
+      }
     }, { hintDeliveryIntervalMs: HINT_DELIVERY_INTERVAL_MS })
+    this.reports = new NodeReports({
+      clock, log, events: this.events, ring: this.ring, hints: this.hints, self: this.id, replicationFactor: config.replicationFactor,
+      nameOf: (id) => this.membership.get(id)?.name ?? id.slice(-8)
+    })
     const coordinator = new Coordinator({
       legs: this.replicas,
       targets: (key) => this.placement.targets(key),
@@ -168,22 +181,27 @@ export class CacheNode {
     await this.replicas.start()
     await this.cluster.start()
     this.engine.start()
+    this.reports.start()
     await this.membership.start()
   }
 
   /** Joins the cluster through seed addresses; returns the ids of the seeds that answered. */
   async join (addresses: string[]): Promise<NodeId[]> {
     const seeds: NodeId[] = []
-    const failures: string[] = []
+    const failures: Array<{ address: string, err: Error }> = []
     for (const address of addresses) {
       try {
         seeds.push(await this.transport.connect(address, { signal: AbortSignal.timeout(this.config.requestTimeout) }))
       } catch (err) {
-        failures.push(`${address}: ${(err as Error).message}`)
+        failures.push({ address, err: err as Error })
         this.events.record('error', `cannot reach ${address}: ${(err as Error).message}`)
       }
     }
-    if (seeds.length === 0 && addresses.length > 0) throw new NodeUnavailableError(`no seed reachable (${failures.join('; ')})`)
+    if (seeds.length === 0 && failures.length > 0) {
+      // one seed's own error is clearer than a list of one (a swarm key mismatch says so)
+      if (failures.length === 1) throw (failures[0] as { err: Error }).err
+      throw new NodeUnavailableError(`no seed reachable (${failures.map((f) => `${f.address}: ${f.err.message}`).join('; ')})`)
+    }
     await this.membership.join(seeds)
     return seeds
   }
@@ -204,6 +222,7 @@ export class CacheNode {
     await this.replicas.stop()
     await this.cluster.stop()
     this.engine.stop()
+    this.reports.stop()
   }
 
   /** Serves one client request (or one a member passed on). */
@@ -244,24 +263,23 @@ export class CacheNode {
   /**
    * Keeps the ring in step with membership: members join it and leave it only by joining, leaving, or being
    * forgotten or reaped; a dead member keeps its ranges (fallbacks stand in for it with hints) until then. The event
-   * log gets the member event first, then the ring change it caused.
+   * log gets the member event first, then (once the burst is over) the ring change it caused.
    */
   private onMemberEvent (event: MemberEventName, e: MemberEvent): void {
     const m = e.member
     if (m.id === this.id) return
+    this.events.fromMember(event, e)
     const vnodes = this.vnodesOf(m)
-    let change: 'added' | 'removed' | undefined
+    if (event !== 'member:suspect' && event !== 'member:dead') this.reports.ringMayChange()
     if (event === 'member:join' || (event === 'member:alive' && !this.ring.hasNode(m.id))) {
-      if (this.ring.addNode(m.id, vnodes)) change = 'added'
+      this.ring.addNode(m.id, vnodes)
     } else if (event === 'member:left' || event === 'member:forget' || event === 'member:reap') {
-      if (this.ring.removeNode(m.id)) change = 'removed'
+      this.ring.removeNode(m.id)
     } else if (event === 'member:update' && this.ring.hasNode(m.id) && this.ring.tokens(m.id).length !== vnodes) {
       this.ring.removeNode(m.id)
       this.ring.addNode(m.id, vnodes)
     }
     if (event === 'member:alive' && this.hints.targets().includes(m.id)) void this.replicas.deliverHints()
-    this.events.fromMember(event, e)
-    if (change !== undefined) this.events.ringChange(m, change, this.ring.size, e.time)
   }
 
   /** A member's advertised vnode count; it comes from the network, so anything outside 1..MAX_VIRTUAL_NODES is ignored. */

@@ -14,6 +14,8 @@ export interface NodeEvent {
   kind: string
   member?: { id: string, name: string, incarnation: number, state: string }
   message: string
+  /** Facts of the event as numbers and names (a ring change's shares and members), for --json and the node's log. */
+  details?: Record<string, string | number | string[]>
 }
 
 /** Which events to return: those after seq `since` on this node. */
@@ -33,16 +35,18 @@ const WHAT_HAPPENED: Record<MemberEventName, (m: Member) => string> = {
   'member:reap': (m) => `was reaped, ${m.state} for too long`
 }
 
-/** A bounded, sequenced log of member events, ring changes and notable node happenings. */
+/** A bounded, sequenced log of member events, ring changes and notable node happenings; each also goes to `onRecord` (the node's log). */
 export class EventLog {
   private readonly events: NodeEvent[] = []
   private seq = 0
 
-  constructor (private readonly clock: Clock) {}
+  constructor (private readonly clock: Clock, private readonly onRecord: (event: NodeEvent) => void = () => {}) {}
 
-  record (kind: string, message: string, member?: NodeEvent['member'], time = this.clock.now()): void {
-    this.events.push({ seq: ++this.seq, time, kind, member, message })
+  record (kind: string, message: string, member?: NodeEvent['member'], time = this.clock.now(), details?: NodeEvent['details']): void {
+    const event: NodeEvent = { seq: ++this.seq, time, kind, member, message, ...(details === undefined ? {} : { details }) }
+    this.events.push(event)
     if (this.events.length > EVENT_LOG_SIZE) this.events.shift()
+    this.onRecord(event)
   }
 
   fromMember (event: MemberEventName, e: MemberEvent): void {
@@ -51,14 +55,6 @@ export class EventLog {
     this.record(event, `${label(m)} ${WHAT_HAPPENED[event](m)}${from}, incarnation ${m.incarnation}`, memberOf(m), e.time)
   }
 
-  /**
-   * A change of the ring caused by a member event: logged after that event (same time, next seq), so a reader sees
-   * the join before the ring change it caused.
-   */
-  ringChange (m: Member, change: 'added' | 'removed', members: number, time: number): void {
-    const what = change === 'added' ? 'takes its ranges in the ring' : 'is out of the ring'
-    this.record('ring:change', `${label(m)} ${what}; ${members} member${members === 1 ? '' : 's'} in the ring`, memberOf(m), time)
-  }
 
   /** Events matching `query`, oldest first. */
   query ({ since = 0 }: EventQuery): NodeEvent[] {

@@ -1,10 +1,12 @@
-import { mkdir, writeFile } from 'node:fs/promises'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { systemClock } from '../common/clock.js'
 import { systemRandom } from '../common/random.js'
+import { silentLog, type Log } from '../common/log.js'
 import { ADDRESS_FILE } from '../config/defaults.js'
 import { createHost, Libp2pTransport, loadOrCreatePrivateKey } from '../net/libp2p/index.js'
 import { CacheNode } from './cache-node.js'
+import { ensureDataDir } from './data-dir.js'
 import type { CacheConfig } from '../config/index.js'
 
 export { CacheNode, type CacheNodeComponents } from './cache-node.js'
@@ -28,6 +30,8 @@ export interface CreateNodeOptions {
   swarmKey?: Uint8Array
   /** Called when the cluster removed this node gracefully (`dcache node remove`). */
   onRemoved?: () => void
+  /** Gets the node's log lines (member and ring changes, refused connections, ...); nothing is logged without one. */
+  log?: Log
 }
 
 /**
@@ -35,11 +39,14 @@ export interface CreateNodeOptions {
  * listening and announcing `config.listen`, joined through `config.join`; writes `<dataDir>/node.addr`.
  */
 export async function createNode (config: Readonly<CacheConfig>, options: CreateNodeOptions = {}): Promise<RunningNode> {
-  await mkdir(config.dataDir, { recursive: true })
+  const log = options.log ?? silentLog
+  const settings = Object.entries(config).map(([field, value]) => `${field}=${Array.isArray(value) ? value.join(',') : String(value)}`)
+  log.write('debug', 'node:config', `configuration: ${settings.join(' ')}`, { ...config })
+  ensureDataDir(config.dataDir)
   const privateKey = await loadOrCreatePrivateKey(join(config.dataDir, PRIVATE_KEY_FILE))
-  const host = await createHost({ privateKey, listen: config.listen, mdns: config.mdns, swarmKey: options.swarmKey })
+  const host = await createHost({ privateKey, listen: config.listen, mdns: config.mdns, swarmKey: options.swarmKey, log })
   const transport = new Libp2pTransport(host, { requestTimeoutMs: config.requestTimeout })
-  const node = new CacheNode({ transport, clock: systemClock, random: systemRandom, onRemoved: options.onRemoved }, config)
+  const node = new CacheNode({ transport, clock: systemClock, random: systemRandom, onRemoved: options.onRemoved, log }, config)
   try {
     await transport.start()
     await node.start()

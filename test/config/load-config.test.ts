@@ -91,7 +91,9 @@ test('reads every field from DCACHE_* variables', () => {
       DCACHE_MDNS: 'true',
       DCACHE_LIFEGUARD: 'false',
       DCACHE_REAP_AFTER: '2h',
-      DCACHE_REQUEST_TIMEOUT: '1500'
+      DCACHE_REQUEST_TIMEOUT: '1500',
+      DCACHE_LOG_LEVEL: 'debug',
+      DCACHE_LOG_FORMAT: 'JSON'
     }
   })
   assert.equal({ ...config, listen: [...config.listen], join: [...config.join] }, {
@@ -121,7 +123,9 @@ test('reads every field from DCACHE_* variables', () => {
     mdns: true,
     lifeguard: false,
     reapAfter: 7200,
-    requestTimeout: 1500
+    requestTimeout: 1500,
+    logLevel: 'debug',
+    logFormat: 'json'
   })
 })
 

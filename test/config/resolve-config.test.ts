@@ -41,6 +41,8 @@ test('defaults follow the design card', () => {
   assert.is(config.mdns, false)
   assert.is(config.lifeguard, true)
   assert.is(config.requestTimeout, 5000)
+  assert.is(config.logLevel, 'info')
+  assert.is(config.logFormat, 'text')
 })
 
 test('the resolved config is frozen, lists included', () => {
@@ -161,6 +163,12 @@ test('mdns must be a boolean', () => {
   rejects({ lifeguard: 'sometimes' }, 'lifeguard', /^invalid lifeguard: must be true or false \(got "sometimes"\)$/)
 })
 
+test('logLevel and logFormat must be known names', () => {
+  assert.equal([resolveConfig({ logLevel: 'DEBUG' }).logLevel, resolveConfig({ logFormat: 'json' }).logFormat], ['debug', 'json'])
+  rejects({ logLevel: 'verbose' }, 'logLevel', /^invalid logLevel: must be one of error, warn, info, debug \(got "verbose"\)$/)
+  rejects({ logFormat: 'xml' }, 'logFormat', /^invalid logFormat: must be one of text, json \(got "xml"\)$/)
+})
+
 test('requestTimeout must be a positive duration in milliseconds', () => {
   rejects({ requestTimeout: 0 }, 'requestTimeout', /^invalid requestTimeout: must be a positive duration in milliseconds \(got 0\)$/)
 })
@@ -168,6 +176,19 @@ test('requestTimeout must be a positive duration in milliseconds', () => {
 test('cross-field rules: value and key must fit in memory, compression below the value limit', () => {
   rejects({ maxMemory: '1mb', maxValueBytes: '1mb' }, 'maxValueBytes', /must fit in maxMemory \(1048576\) together with maxKeyBytes \(1024\)/)
   rejects({ compressionThreshold: '2mb' }, 'compressionThreshold', /must be 0 or at most maxValueBytes \(1048576\) \(got 2097152\)/)
+})
+
+test('defaults give way to the fields a user set; values a user set never do', () => {
+  const small = resolveConfig({ maxMemory: '200kb' })
+  assert.is(small.maxValueBytes, 200 * 1024 - 1024, 'a value limit that fits beside a key')
+  assert.is(small.compressionThreshold, 4096)
+  const tiny = resolveConfig({ maxMemory: '3kb', maxKeyBytes: 512 })
+  assert.equal([tiny.maxValueBytes, tiny.compressionThreshold], [3072 - 512, 3072 - 512])
+  assert.is(resolveConfig({ maxMemory: '200kb', maxValueBytes: '64kb' }).maxValueBytes, 65_536)
+  rejects({ maxMemory: '200kb', maxValueBytes: '300kb' }, 'maxValueBytes', /^invalid maxValueBytes: must fit in maxMemory \(204800\) together with maxKeyBytes \(1024\) \(got 307200\)$/)
+  rejects({ maxMemory: 1000 }, 'maxMemory', /^invalid maxMemory: must be larger than maxKeyBytes \(1024\) to hold a key and a value \(got 1000\)$/)
+  assert.is(resolveConfig({ hintWindow: '1h' }).tombstoneGrace, 7200, 'tombstones outlive a longer hint window')
+  assert.is(resolveConfig({ tombstoneGrace: '5m' }).hintWindow, 150, 'hints expire before shorter tombstones')
 })
 
 test('an unknown key is an error naming it', () => {

@@ -4,7 +4,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { ListenError } from '../../src/common/errors.js'
+import { LocalFailureError } from '../../src/common/errors.js'
 import { EXIT, exitCodeFor } from '../../src/cli/exit-codes.js'
 import { ringsConverged, startRealCluster, waitForMembership, type RealCluster } from '../support/real-cluster.js'
 import { runCli, type CliResult } from '../support/cli.js'
@@ -85,8 +85,8 @@ test('an unexpected local failure exits 4, code ERR', async () => {
   assert.match(error.message, /^ENOENT: no such file or directory/)
 })
 
-test('a taken listen port (ListenError, code LISTEN_FAILED) is a local failure: exit 4', () => {
-  assert.is(exitCodeFor(new ListenError('cannot listen on /ip4/127.0.0.1/tcp/7700: listen EADDRINUSE')), EXIT.FAILED)
+test('a taken listen port (LocalFailureError, code LOCAL) is a local failure: exit 4', () => {
+  assert.is(exitCodeFor(new LocalFailureError('cannot listen on /ip4/127.0.0.1/tcp/7700: listen EADDRINUSE')), EXIT.FAILED)
 })
 
 test('--node works before the arguments, as HOST:PORT or a multiaddr without its id, repeated or comma-separated', async () => {

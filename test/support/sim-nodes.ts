@@ -1,6 +1,7 @@
 // Deterministic whole-node simulation: CacheNodes and clients on one MemoryNetwork, a ManualClock and seeded
 // randomness, with kill, restart, partition, isolation, message loss and delay. Replication is tested here first.
 import { seededRandom } from '../../src/common/random.js'
+import type { Log } from '../../src/common/log.js'
 import { DistributedCache, type DistributedCacheInit } from '../../src/client/distributed-cache.js'
 import { resolveConfig, type CacheConfigInput } from '../../src/config/index.js'
 import { CacheNode } from '../../src/node/cache-node.js'
@@ -15,6 +16,8 @@ export interface SimNodesInit {
   config?: CacheConfigInput
   latencyMs?: number
   dropRate?: number
+  /** A node's log (silent for the nodes it gives none). */
+  log?: (id: NodeId) => Log | undefined
 }
 
 export class SimNodes {
@@ -116,7 +119,7 @@ export class SimNodes {
 
   private async startNode (id: NodeId): Promise<CacheNode> {
     const config = resolveConfig({ membershipPreset: 'local', name: id, dataDir: '/nonexistent', virtualNodes: 64, ...this.init.config })
-    const node = new CacheNode({ transport: this.net.createTransport(id), clock: this.clock, random: seededRandom(this.seed * 1000 + ++this.starts) }, config)
+    const node = new CacheNode({ transport: this.net.createTransport(id), clock: this.clock, random: seededRandom(this.seed * 1000 + ++this.starts), log: this.init.log?.(id) }, config)
     this.nodes.set(id, node)
     await node.start()
     return node

@@ -5,12 +5,13 @@ import { identify, type Identify } from '@libp2p/identify'
 import type { Libp2p, PrivateKey } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
 import { mdns } from '@libp2p/mdns'
-import { preSharedKey } from '@libp2p/pnet'
 import { tcp } from '@libp2p/tcp'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
-import { NetworkError } from '../../common/errors.js'
+import { LocalFailureError } from '../../common/errors.js'
+import { silentLog, type Log } from '../../common/log.js'
 import { LISTEN_ADDRESS } from '../../config/defaults.js'
+import { handshakeGuard, reportHandshakeFailures } from './handshake.js'
 
 const log = logger('dcache:net:host')
 
@@ -34,6 +35,8 @@ export interface HostInit {
   mdns?: MdnsInit | boolean
   /** Gossipsub overrides (heartbeatInterval, D, Dlo, Dhi, ...). */
   gossipsub?: Partial<GossipsubOpts>
+  /** Gets a warning for each connection refused in its handshake (a peer without this swarm key, or with another). */
+  log?: Log
 }
 
 /**
@@ -43,6 +46,7 @@ export interface HostInit {
 export async function createHost (init: HostInit = {}): Promise<DcacheHost> {
   // Filled from the listeners once bound, so a /tcp/0 listen address is announced with its real port.
   const listening = new Set<string>()
+  const nodeLog = init.log ?? silentLog
   const peerDiscovery: Array<ReturnType<typeof mdns>> = []
   if (init.mdns !== undefined && init.mdns !== false) {
     const options = init.mdns === true ? {} : init.mdns
@@ -58,10 +62,13 @@ export async function createHost (init: HostInit = {}): Promise<DcacheHost> {
     // libp2p refuses more than 5 new connections per second from one host: a cluster started on one machine (or
     // behind one NAT) opens far more than that while members join and probe each other.
     connectionManager: { inboundConnectionThreshold: 1000, maxIncomingPendingConnections: 100 },
-    transports: [tcp()],
+    transports: [reportHandshakeFailures(tcp())],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
-    ...(init.swarmKey === undefined ? {} : { connectionProtector: preSharedKey({ psk: init.swarmKey }) }),
+    connectionProtector: handshakeGuard({
+      swarmKey: init.swarmKey,
+      onRefused: (remote, reason) => { nodeLog.write('warn', 'connection:refused', `refused a connection from ${remote}: ${reason}`, { remote }) }
+    }),
     peerDiscovery,
     services: {
       identify: identify(),
@@ -91,17 +98,25 @@ export async function createHost (init: HostInit = {}): Promise<DcacheHost> {
     await host.start()
   } catch (err) {
     await Promise.resolve(host.stop()).catch(() => {})
-    throw new NetworkError(listenFailure(err))
+    throw new LocalFailureError(listenFailure(err))
   }
   return host
+}
+
+/** Why a listen fails, by errno, in the words an operator looks for. */
+const LISTEN_ERRORS: Record<string, string> = {
+  EADDRINUSE: 'address in use',
+  EADDRNOTAVAIL: 'address not available on this machine',
+  EACCES: 'permission denied (ports below 1024 need privileges)'
 }
 
 /** libp2p reports a failed listen with a paragraph and stack traces; an operator needs the address and the reason. */
 function listenFailure (err: unknown): string {
   const message = err instanceof Error ? err.message : String(err)
   const detail = /(\/ip[46]\/\S+): Error: ([^\n]+)/.exec(message)
-  if (detail !== null) return `cannot listen on ${detail[1]}: ${detail[2]?.trim()}`
-  return `cannot start the libp2p host: ${message.split('\n')[0]}`
+  if (detail === null) return `cannot start the libp2p host: ${message.split('\n')[0]}`
+  const errno = /\b(E[A-Z]+)\b/.exec(detail[2] as string)?.[1]
+  return `cannot listen on ${detail[1]}: ${(errno === undefined ? undefined : LISTEN_ERRORS[errno]) ?? detail[2]?.trim()}`
 }
 
 function withoutPeerId (addr: Multiaddr): string {

@@ -8,6 +8,7 @@ import { REQUEST_TIMEOUT_MS } from '../../config/defaults.js'
 import { errorFromAbortSignal } from '../abort.js'
 import { MAX_FRAME_BYTES, RPC_STREAM_PROTOCOL } from '../constants.js'
 import type { NodeId, RequestHandler, RequestOptions, Transport } from '../transport.js'
+import { findHandshakeError } from './handshake.js'
 import type { DcacheHost } from './host.js'
 import { RpcChannel } from './rpc-channel.js'
 import { emptyTransportStats, type TransportStats } from './transport-stats.js'
@@ -16,6 +17,9 @@ import { tcpSocketOf, WriteTurn } from './write-turn.js'
 const log = logger('dcache:net:transport')
 
 type Subscriber = (from: NodeId, data: Uint8Array) => void
+
+/** What a failed handshake with a reachable peer almost always means (see handshake.ts). */
+const SWARM_KEY_HINT = 'does the cluster need a swarm key, or a different one?'
 
 /** How often waitForTopicPeers looks for gossipsub's outbound streams, which raise no event of their own. */
 const TOPIC_PEER_POLL_MS = 10
@@ -215,8 +219,12 @@ export class Libp2pTransport implements Transport {
       const connection = await this.host.dial(multiaddr(addr), { signal })
       return connection.remotePeer.toString()
     } catch (err) {
-      if (signal.aborted) throw errorFromAbortSignal(signal)
-      throw new NetworkError(`cannot connect to ${addr}: ${err instanceof Error ? err.message : String(err)}`)
+      if (findHandshakeError(err) !== undefined) throw new NetworkError(`handshake failed with ${addr}: ${SWARM_KEY_HINT}`)
+      if (signal.aborted) {
+        const aborted = errorFromAbortSignal(signal)
+        throw aborted instanceof TimeoutError ? new TimeoutError(`cannot reach ${addr}: ${aborted.message}`) : aborted
+      }
+      throw new NetworkError(`cannot reach ${addr}: ${err instanceof Error ? err.message : String(err)}`)
     }
   }
 
@@ -251,7 +259,8 @@ export class Libp2pTransport implements Transport {
       connection = await this.host.dial(peer, { signal })
       stream = await connection.newStream(RPC_STREAM_PROTOCOL, { signal })
     } catch (err) {
-      throw new NetworkError(`cannot reach ${to}: ${err instanceof Error ? err.message : String(err)}`)
+      const reason = findHandshakeError(err) !== undefined ? `handshake failed: ${SWARM_KEY_HINT}` : err instanceof Error ? err.message : String(err)
+      throw new NetworkError(`cannot reach ${to}: ${reason}`)
     }
     if (!this.started) {
       stream.abort(new NetworkError('transport stopped'))
