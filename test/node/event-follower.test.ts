@@ -8,7 +8,8 @@ import type { NodeEvent } from '../../src/node/event-log.js'
 
 const IDS = ['n1', 'n2', 'n3', 'n4']
 
-const key = (e: NodeEvent): string => `${e.kind}|${e.member?.id ?? ''}|${e.member?.incarnation ?? ''}|${e.member?.state ?? ''}`
+/** What makes an event the same event on two members: a member's transition, or a member-less note's time and text. */
+const key = (e: NodeEvent): string => e.member === undefined ? `${e.kind}|${e.time}|${e.message}` : `${e.kind}|${e.member.id}|${e.member.incarnation}|${e.member.state}`
 
 test('a follower whose member dies switches to another, shows the death, and repeats nothing', async () => {
   const sim = await SimNodes.start({ ids: IDS })
