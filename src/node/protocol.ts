@@ -101,4 +101,9 @@ export interface ClusterInfo {
   ring: RingSnapshot
   /** Replicas per key as configured (N); a key has fewer while the ring has fewer members. */
   replicationFactor: number
+  /** The cluster's input limits, so that a client refuses a bad key or value before it sends any part of a request. */
+  limits?: InputLimits
 }
+
+/** maxKeyBytes and maxValueBytes of the answering member (every member is meant to share them). */
+export interface InputLimits { maxKeyBytes: number, maxValueBytes: number }
