@@ -202,11 +202,11 @@ export class DistributedCache {
     return await this.increment(key, -delta, opts)
   }
 
-  /** Stores value and returns the previous one (undefined if there was none). */
-  async getAndSet<T = unknown> (key: string, value: unknown, opts: RequestLevel = {}): Promise<T | undefined> {
+  /** Stores value (with `opts.ttl` as put takes it) and returns the previous one (undefined if there was none). */
+  async getAndSet<T = unknown> (key: string, value: unknown, opts: Omit<PutOptions, 'context'> = {}): Promise<T | undefined> {
     const encoded = encodeValue(value)
     this.checkInput([key], [[key, encoded]])
-    const old = await this.update<Uint8Array | null>(key, { op: 'getset', key, value: encoded }, opts)
+    const old = await this.update<Uint8Array | null>(key, { op: 'getset', key, value: encoded, ttl: opts.ttl }, opts)
     return old === null ? undefined : decodeValue(old) as T
   }
 

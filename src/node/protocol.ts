@@ -38,7 +38,7 @@ export type CacheRequest = RequestOptions & (
   | { op: 'mget', keys: string[] }
   | { op: 'mput', entries: Array<[string, Uint8Array]>, ttl?: number }
   | { op: 'incr', key: string, delta: number | bigint }
-  | { op: 'getset', key: string, value: Uint8Array }
+  | { op: 'getset', key: string, value: Uint8Array, ttl?: number }
   | { op: 'touch', key: string, ttl: number }
   | { op: 'ttl', key: string }
   | { op: 'stats' }

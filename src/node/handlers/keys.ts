@@ -117,7 +117,7 @@ export class KeyHandlers {
 
   async getset (req: Req<'getset'>): Promise<Reply<Uint8Array | null>> {
     return await this.onCoordinator(req, (state) => ({
-      change: this.change(req.value, undefined),
+      change: this.change(req.value, req.ttl),
       result: this.visible(state)[0]?.value ?? null
     }))
   }
