@@ -14,7 +14,7 @@ ${COUNTER_RULE}`
   static override examples = [
     '<%= config.bin %> incr visits',
     '<%= config.bin %> incr visits --by 10 --json',
-    '<%= config.bin %> put n 5 && <%= config.bin %> incr n   # prints 6'
+    '<%= config.bin %> put n 5 && <%= config.bin %> incr n   # prints OK, then 6'
   ]
 
   static override args = { key: Args.string({ description: 'the counter', required: true }) }
