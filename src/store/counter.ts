@@ -53,7 +53,8 @@ export function counterValue (value: unknown): CounterDelta | undefined {
 export function addToCounter (key: string, current: unknown, delta: CounterDelta): CounterDelta {
   const value = counterValue(current)
   if (value === undefined) {
-    throw new NotAnIntegerError(`value of ${describeKey(key)} is not an integer (a counter holds a number, or a decimal integer such as "42" within ±(2^53-1))`)
+    // the rule itself is in `incr --help` and the README; the message stays one short line
+    throw new NotAnIntegerError(`value of ${describeKey(key)} is not an integer`)
   }
   if (typeof value === 'bigint' || typeof delta === 'bigint') return BigInt(value) + BigInt(delta)
   const sum = value + delta
