@@ -19,12 +19,13 @@ const manifest = JSON.parse(readFileSync(join(ROOT, 'oclif.manifest.json'), 'utf
 
 /** Examples running at once: process starts are CPU-bound (2 cores), the rest is waiting on the cluster. */
 const CONCURRENCY = 4
-const EXAMPLE_TIMEOUT_MS = 30_000
+const EXAMPLE_TIMEOUT_MS = 60_000
 
 /**
  * How an example is run when not "to its end, exit code 0, in phase 1". Phase 1 runs first, CONCURRENCY at a time
- * (the longest first); phase 2 runs after it, one example at a time: what must not interleave with phase 1's writes,
- * and what is destructive (deletes the seeded keys, empties the cluster, removes members).
+ * (the longest first); phase 2 runs after it, one example at a time in the order of the EXCEPTIONS rows: what must
+ * not interleave with phase 1's writes, and what is destructive (deletes the seeded keys, empties the cluster,
+ * removes and forgets members).
  */
 interface How {
   /** `exit`: runs to its end. `until`: runs until stopped; once stdout matches `ready` it gets `stop`, then must exit 0. `parse`: parsed only, not started. */
@@ -37,6 +38,8 @@ interface How {
   /** Rewrites the example into a bounded form. */
   bound?: (text: string) => string
   phase?: 2
+  /** Waits for what the example needs (e.g. a member that has left) before it runs. */
+  before?: () => Promise<void>
 }
 
 /** Ctrl-C ends a follower: exit code 0 if it caught the signal, else killed by it, as a shell reports Ctrl-C. */
@@ -55,7 +58,13 @@ const EXCEPTIONS: Array<{ example: RegExp, how: How, why: string }> = [
     why: 'a load test of 100,000 requests per test by default: 200 per test, every other flag as written'
   },
   { example: /^printf "SET a 1/, how: { run: 'exit', phase: 2 }, why: 'its SET a / INCR a / GET a must not interleave with `mput a=1 …`' },
-  { example: /^dcache (del|clear|node remove)/, how: { run: 'exit', phase: 2 }, why: 'destructive: after every example that reads the seeded keys' }
+  { example: /^dcache (del|clear) /, how: { run: 'exit', phase: 2 }, why: 'destructive: after every example that reads the seeded keys' },
+  { example: /^dcache node remove /, how: { run: 'exit', phase: 2 }, why: 'each removes one of the spare members (its name, id suffix or id stands for the placeholder)' },
+  {
+    example: /^dcache node forget /,
+    how: { run: 'exit', phase: 2, before: async () => { await spareHasLeft(forgetIndex) } },
+    why: 'each forgets a spare that `node remove` took out, once the contact member has seen it leave'
+  }
 ]
 
 /** Commands whose examples must run one after another (in one directory), e.g. one writes a file the next reads. */
@@ -94,7 +103,10 @@ let workDir: string
 let binDir: string
 let memberAddresses: string[]
 let spareToAdd: RunningNode
-const sparesToRemove: RunningNode[] = []
+/** Members the node remove examples take out (one each, in order) and the node forget examples then drop. */
+const spares: RunningNode[] = []
+let removeIndex = 0
+let forgetIndex = 0
 const running = new Set<ChildProcess>()
 /** Node processes a demo printed, ended if the demo did not end them. */
 const demoPids = new Set<number>()
@@ -107,7 +119,7 @@ test.before(async () => {
   await writeFile(join(binDir, 'dcache'), `#!/bin/sh\nexec "${process.execPath}" "${DCACHE_BIN}" "$@"\n`)
   await chmod(join(binDir, 'dcache'), 0o755)
   memberAddresses = cluster.nodes.map((n) => n.addresses[0] as string)
-  sparesToRemove.push(await cluster.add('spare-remove-1'), await cluster.add('spare-remove-2'))
+  for (let i = 1; i <= 3; i++) spares.push(await cluster.add(`spare-${i}`))
   spareToAdd = await cluster.add('spare-add', { join: [] })
   const members = cluster.nodes.filter((n) => n !== spareToAdd)
   await waitForMembership(members, () => ringsConverged(members), 'five members in every ring')
@@ -122,19 +134,31 @@ test.after(async () => {
   if (workDir !== undefined) await rm(workDir, { recursive: true, force: true })
 })
 
-/** Fills in the placeholders of an example: member addresses and ids, fixed ports. Throws on one it does not know. */
-function fillIn (text: string): string {
-  let out = text
+/**
+ * Fills in the placeholders of an example: member addresses, fixed ports, and the member a `node remove` or
+ * `node forget` names (by name, id suffix or id). Throws on a placeholder it does not know.
+ */
+function fillIn (ex: Example): string {
+  let out = ex.text
     .replaceAll('/ip4/127.0.0.1/tcp/7700/p2p/12D3KooW...', memberAddresses[0] as string)
     .replaceAll('/ip4/127.0.0.1/tcp/7701/p2p/12D3KooW...', spareToAdd.addresses[0] as string)
     .replace(/--listen \/ip4\/127\.0\.0\.1\/tcp\/\d+/g, '--listen /ip4/127.0.0.1/tcp/0')
-  if (/12D3KooWAbc\.\.\./.test(out)) {
-    const spare = sparesToRemove.shift()
-    if (spare === undefined) throw new Error(`no spare member left for: ${text}`)
-    out = out.replaceAll('12D3KooWAbc...', spare.node.id)
+  if (ex.id === 'node:remove' || ex.id === 'node:forget') {
+    const spare = spares[ex.id === 'node:remove' ? removeIndex++ : forgetIndex++]
+    if (spare === undefined) throw new Error(`no spare member left for: ${ex.text}`)
+    out = out.replace(/ (node-\d+|[1-9A-HJ-NP-Za-km-z]{8}|12D3KooWAbc\.\.\.)( |$)/, (_all, form: string, end: string) =>
+      ` ${form.startsWith('node-') ? spare.node.config.name : form.startsWith('12D3KooW') ? spare.node.id : spare.node.id.slice(-8)}${end}`)
   }
-  if (/12D3KooW\w*\.\.\./.test(out)) throw new Error(`unknown placeholder in "${text}": add it to fillIn`)
+  if (/12D3KooW\w*\.\.\./.test(out)) throw new Error(`unknown placeholder in "${ex.text}": add it to fillIn`)
   return out
+}
+
+/** Resolves once the first member sees the spare the `index`-th forget names as left (or dead). */
+async function spareHasLeft (index: number): Promise<void> {
+  const spare = spares[index]
+  const first = cluster.nodes[0]
+  if (spare === undefined || first === undefined) return
+  await waitForMembership([first], () => ['left', 'dead'].includes(first.node.membership.get(spare.node.id)?.state ?? ''), `${spare.node.config.name} to have left`)
 }
 
 function stop (child: ChildProcess, signal: NodeJS.Signals): void {
@@ -149,7 +173,7 @@ async function prepareDir (dir: string): Promise<void> {
 /** Runs one example in `dir` with its own HOME (so ~/.dcache is its own), as `how` says. */
 async function runExample (ex: Example, dir: string, home: string): Promise<Outcome> {
   const started = Date.now()
-  let text = fillIn(ex.text)
+  let text = fillIn(ex)
   if (ex.how.bound !== undefined) text = ex.how.bound(text)
   // a long-running example replaces the shell (and `dcache` its shim): the child is the command, so a signal
   // reaches it and its exit code is its own
@@ -246,6 +270,7 @@ test('every example in every command\'s --help runs as its help says', async () 
     const dir = await mkdtemp(join(workDir, 'run-'))
     await prepareDir(dir)
     for (const ex of group) {
+      await ex.how.before?.()
       if (ex.how.run === 'parse') record(ex, await parseExample(ex, config))
       else record(ex, await runExample(ex, dir, await mkdtemp(join(dir, 'home-'))))
     }
@@ -258,8 +283,9 @@ test('every example in every command\'s --help runs as its help says', async () 
   })
   const long = (group: Example[]): boolean => group.some((ex) => ex.how.run === 'until')
   await pool([...groups.filter(long), ...groups.filter((g) => !long(g))].map((group) => async () => { await run(group) }))
-  // Phase 2: one at a time, in the manifest's order
-  await run(examples.filter((ex) => ex.how.phase === 2))
+  // Phase 2: one at a time, in the order of the rows
+  const row = (ex: Example): number => EXCEPTIONS.findIndex((r) => r.how === ex.how)
+  await run(examples.filter((ex) => ex.how.phase === 2).sort((a, b) => row(a) - row(b)))
   if (process.env.DCACHE_EXAMPLES_TRACE === '1') console.error('test process cpu', process.cpuUsage())
   assert.is(outcomes.size, examples.length, 'every example ran or was parsed')
   assert.equal(failures, [], `${failures.length} example(s) do not do what their help says:\n${failures.join('\n')}`)
