@@ -1,4 +1,4 @@
-import { CacheError, KeyNotFoundError, NetworkError, NodeUnavailableError, TimeoutError, errorFromWire } from '../common/errors.js'
+import { CacheError, InvalidKeyError, KeyNotFoundError, NetworkError, NodeUnavailableError, SerializationError, TimeoutError, ValueTooLargeError, errorFromWire } from '../common/errors.js'
 import { systemClock, type Clock } from '../common/clock.js'
 import { REQUEST_TIMEOUT_MS, type ConsistencyLevel } from '../config/defaults.js'
 import { decodeValue, encodeValue, valueSize } from '../common/codec.js'
@@ -333,7 +333,11 @@ export class DistributedCache {
     }
   }
 
-  /** Splits keys by first replica, sends one request per member in parallel, and returns per-key results in order. */
+  /**
+   * Splits keys by first replica, sends one request per member in parallel, and returns per-key results in order.
+   * A member's refusal of the input itself (a key or value its rules refuse: the client checked them only if it knew
+   * the cluster's limits) is thrown, as a single-key request's is, not reported per key.
+   */
   private async perReplica<T> (keys: string[], makeRequest: (part: string[]) => CacheRequest): Promise<Array<KeyResult<T>>> {
     this.refreshIfStale()
     const results = new Array<KeyResult<T>>(keys.length)
@@ -343,6 +347,7 @@ export class DistributedCache {
         const partResults = await this.withFallback<Array<KeyResult<T>>>(owner, makeRequest(part))
         indexes.forEach((i, j) => { results[i] = partResults[j] as KeyResult<T> })
       } catch (err) {
+        if (err instanceof InvalidKeyError || err instanceof ValueTooLargeError || err instanceof SerializationError) throw err
         const error = { code: err instanceof CacheError ? err.code : 'ERR', message: (err as Error).message }
         indexes.forEach((i) => { results[i] = { key: keys[i] as string, ok: false, error } })
       }

@@ -44,11 +44,13 @@ interface How {
 
 /** Ctrl-C ends a follower: exit code 0 if it caught the signal, else killed by it, as a shell reports Ctrl-C. */
 const CTRL_C_OK = 'SIGINT'
+/** Ctrl-C typed into a terminal in raw mode, which the dashboard reads as a key: it quits even with a popup open. */
+const CTRL_C_KEY = '\u0003'
 
 const EXCEPTIONS: Array<{ example: RegExp, how: How, why: string }> = [
   { example: /^dcache node start/, how: { run: 'until', ready: /ready/, stop: 'SIGTERM' }, why: 'a node runs until stopped: once it prints "ready", SIGTERM makes it leave and exit 0' },
-  { example: /^dcache dashboard/, how: { run: 'until', ready: /alive/, stop: { keys: 'q' }, pty: true }, why: 'needs a terminal: quit with q once the member table shows' },
-  { example: /^dcache demo$/, how: { run: 'until', ready: /alive/, stop: { keys: 'q' }, pty: true }, why: 'three node processes and the dashboard: quit with q once the member table shows; it stops its nodes and exits 0' },
+  { example: /^dcache dashboard/, how: { run: 'until', ready: /alive/, stop: { keys: CTRL_C_KEY }, pty: true }, why: 'needs a terminal: quit with Ctrl-C (a key to the dashboard) once the member table shows' },
+  { example: /^dcache demo$/, how: { run: 'until', ready: /alive/, stop: { keys: CTRL_C_KEY }, pty: true }, why: 'three node processes and the dashboard: quit with Ctrl-C once the member table shows; it stops its nodes and exits 0' },
   { example: /^dcache demo --nodes 5$/, how: { run: 'parse' }, why: 'the path `dcache demo` runs above, with two more node processes (about 1 s of CPU each)' },
   { example: /^dcache demo --no-dashboard --no-load$/, how: { run: 'parse' }, why: 'test/e2e/demo.test.ts runs it for real (with --nodes 2), and its output too' },
   { example: /^dcache events --follow/, how: { run: 'until', ready: /\S/, stop: CTRL_C_OK }, why: 'follows until Ctrl-C: stopped after its first event (exit code 0, or killed by SIGINT if it came before its handler)' },
