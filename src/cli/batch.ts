@@ -1,9 +1,30 @@
-import { CacheError } from '../common/errors.js'
-import { formatValue, jsonValue, toJsonText } from './values.js'
+import { CacheError, KeyNotFoundError, errorFromWire, type WireError } from '../common/errors.js'
+import { parseDecimalInteger } from '../store/counter.js'
+import { EXIT, exitCodeFor } from './exit-codes.js'
+import { formatValue, numberedLines, toJsonText, wholeMilliseconds, wholeSeconds } from './values.js'
 import type { DistributedCache } from '../client/distributed-cache.js'
 
 /** One line's outcome, in input order. */
-export type BatchResult = { line: number, ok: true, result: unknown } | { line: number, ok: false, error: { code: string, message: string } }
+export type BatchResult = { line: number, ok: true, result: unknown } | { line: number, ok: false, error: WireError }
+
+/** A line the batch cannot run as written (unknown command, wrong arguments, unterminated quote): an input error. */
+export class BatchUsageError extends CacheError {
+  override readonly code = 'USAGE'
+  constructor (message: string) {
+    super(message)
+    this.name = 'BatchUsageError'
+  }
+}
+
+/** MGET's answer: one item per key, a value (undefined for a miss) or the error that key met. */
+export class MultiReply {
+  constructor (readonly items: Array<{ value: unknown } | { error: WireError }>) {}
+
+  get failed (): WireError | undefined {
+    for (const item of this.items) if ('error' in item) return item.error
+    return undefined
+  }
+}
 
 /** Most lines in flight at once: enough to fill the pipeline, bounded so a fast producer cannot flood memory. */
 const MAX_IN_FLIGHT = 512
@@ -11,7 +32,8 @@ const MAX_IN_FLIGHT = 512
 const USAGE: Record<string, string> = {
   GET: 'GET key', SET: 'SET key value [EX seconds]', PUT: 'PUT key value [EX seconds]', DEL: 'DEL key [key ...]',
   EXISTS: 'EXISTS key', INCR: 'INCR key', INCRBY: 'INCRBY key n', DECR: 'DECR key', DECRBY: 'DECRBY key n',
-  GETSET: 'GETSET key value', EXPIRE: 'EXPIRE key seconds', TOUCH: 'TOUCH key seconds', TTL: 'TTL key', MGET: 'MGET key [key ...]'
+  GETSET: 'GETSET key value', EXPIRE: 'EXPIRE key seconds', TOUCH: 'TOUCH key seconds', TTL: 'TTL key', PTTL: 'PTTL key',
+  MGET: 'MGET key [key ...]'
 }
 
 /** Splits a line into words; "double quotes" keep spaces, backslash escapes the next character. */
@@ -26,22 +48,32 @@ export function tokenize (line: string): string[] {
     else if (/\s/.test(ch) && !quoted) { if (word !== undefined) words.push(word); word = undefined }
     else word = (word ?? '') + ch
   }
-  if (quoted) throw new CacheError('unterminated quote')
+  if (quoted) throw new BatchUsageError('unterminated quote')
   if (word !== undefined) words.push(word)
   return words
 }
 
-/** Runs one command line against the cache. */
+/** Runs one command line against the cache. TTL and PTTL answer as Redis does: -2 for no such key, -1 for no expiry. */
 export async function runBatchLine (cache: DistributedCache, words: string[]): Promise<unknown> {
   const [name = '', ...args] = words
   const cmd = name.toUpperCase()
   const usage = USAGE[cmd]
-  if (usage === undefined) throw new CacheError(`unknown command "${name}"; known: ${Object.keys(USAGE).join(' ')}`)
-  const wrong = (): never => { throw new CacheError(`wrong arguments; usage: ${usage}`) }
+  if (usage === undefined) throw new BatchUsageError(`unknown command "${name}"; known: ${Object.keys(USAGE).join(' ')}`)
+  const wrong = (): never => { throw new BatchUsageError(`wrong arguments; usage: ${usage}`) }
   const [key = '', value] = args
   const number = (text: string | undefined): number => {
     const n = Number(text)
     return text === undefined || text === '' || !Number.isFinite(n) ? wrong() : n
+  }
+  const step = (text: string | undefined): number => parseDecimalInteger(text ?? '') ?? wrong()
+  const timeLeft = async (convert: (secondsLeft: number) => number): Promise<number> => {
+    try {
+      const left = await cache.getTtl(key)
+      return left === null ? -1 : convert(left)
+    } catch (err) {
+      if (err instanceof KeyNotFoundError) return -2
+      throw err
+    }
   }
   switch (cmd) {
     case 'GET': if (args.length !== 1) wrong(); return await cache.get(key)
@@ -54,14 +86,15 @@ export async function runBatchLine (cache: DistributedCache, words: string[]): P
     case 'EXISTS': if (args.length !== 1) wrong(); return await cache.exists(key)
     case 'INCR': if (args.length !== 1) wrong(); return await cache.increment(key)
     case 'DECR': if (args.length !== 1) wrong(); return await cache.decrement(key)
-    case 'INCRBY': if (args.length !== 2) wrong(); return await cache.increment(key, number(value))
-    case 'DECRBY': if (args.length !== 2) wrong(); return await cache.decrement(key, number(value))
+    case 'INCRBY': if (args.length !== 2) wrong(); return await cache.increment(key, step(value))
+    case 'DECRBY': if (args.length !== 2) wrong(); return await cache.decrement(key, step(value))
     case 'GETSET': if (args.length !== 2) wrong(); return await cache.getAndSet(key, value)
     case 'EXPIRE': case 'TOUCH': if (args.length !== 2) wrong(); return await cache.touch(key, number(value))
-    case 'TTL': if (args.length !== 1) wrong(); return await cache.getTtl(key).catch((err) => { if ((err as CacheError).code === 'KEY_NOT_FOUND') return -2; throw err })
+    case 'TTL': if (args.length !== 1) wrong(); return await timeLeft(wholeSeconds)
+    case 'PTTL': if (args.length !== 1) wrong(); return await timeLeft(wholeMilliseconds)
     case 'MGET': {
       if (args.length === 0) wrong()
-      return (await cache.getMultiple(args)).map((r) => r.ok ? r.value : null)
+      return new MultiReply((await cache.getMultiple(args)).map((r) => r.ok ? { value: r.value } : { error: r.error }))
     }
   }
   return wrong()
@@ -72,14 +105,19 @@ export async function runBatchLine (cache: DistributedCache, words: string[]): P
  * in flight, and hands results to `emit` in input order as soon as each one's predecessors are done. Memory stays
  * bounded: a result is kept only until it is emitted.
  */
-export async function runBatch (cache: DistributedCache, lines: AsyncIterable<string> | Iterable<string>, emit: (r: BatchResult) => void): Promise<{ ok: number, failed: number }> {
-  const counts = { ok: 0, failed: 0 }
+export async function runBatch (cache: DistributedCache, lines: AsyncIterable<string> | Iterable<string>, emit: (r: BatchResult) => void): Promise<BatchSummary> {
+  const summary: BatchSummary = { ok: 0, failed: 0, exitCode: EXIT.OK }
   const queue: Array<{ result?: BatchResult, done: Promise<void> }> = []
   const flush = (): void => {
     while (queue[0]?.result !== undefined) {
       const result = (queue.shift() as { result: BatchResult }).result
-      if (result.ok) counts.ok++
-      else counts.failed++
+      const error = result.ok ? (result.result instanceof MultiReply ? result.result.failed : undefined) : result.error
+      if (error === undefined) {
+        summary.ok++
+      } else {
+        summary.failed++
+        summary.exitCode = Math.max(summary.exitCode, error.code === 'USAGE' ? EXIT.USAGE : exitCodeFor(errorFromWire(error)))
+      }
       emit(result)
     }
   }
@@ -103,8 +141,15 @@ export async function runBatch (cache: DistributedCache, lines: AsyncIterable<st
     if (queue.length >= MAX_IN_FLIGHT) await queue[0]?.done
   }
   await Promise.all(queue.map(async (entry) => { await entry.done }))
-  return counts
+  return summary
 }
+
+/**
+ * Lines that ran and lines that failed (an MGET with a failed key counts as failed), and the exit code: 3 if any
+ * line met a cluster failure, else 2 if any line was bad input (usage, invalid key, not an integer, value too
+ * large), else 0.
+ */
+export interface BatchSummary { ok: number, failed: number, exitCode: number }
 
 /** The keys a line touches (every argument of a multi-key command, else the first), for ordering; [] if unparsable. */
 function keysOf (text: string): string[] {
@@ -127,10 +172,20 @@ async function runLine (cache: DistributedCache, line: number, text: string): Pr
   }
 }
 
-/** A result as redis-cli prints it in pipe mode, more or less: values raw, nil, errors prefixed. */
+/**
+ * A result as redis-cli prints it in pipe mode, more or less: values raw, nil, errors prefixed; MGET as numbered
+ * lines, one per key (`1) "a"`, `2) (nil)`). With json, one object per line: MGET's result is an array with null for
+ * a miss and {error} for a key that failed.
+ */
 export function formatBatchResult (r: BatchResult, json: boolean): string {
-  if (json) return toJsonText(r.ok ? { line: r.line, ok: true, result: jsonValue(r.result) } : r)
+  const multi = r.ok && r.result instanceof MultiReply ? r.result : undefined
+  if (json) {
+    if (!r.ok) return toJsonText(r)
+    const result = multi === undefined ? r.result : multi.items.map((item) => 'error' in item ? item : item.value ?? null)
+    return toJsonText({ line: r.line, ok: true, result })
+  }
   if (!r.ok) return `(error) ${r.error.code} ${r.error.message}`
+  if (multi !== undefined) return numberedLines(multi.items).join('\n')
   if (r.result === undefined || r.result === null) return '(nil)'
   const shown = formatValue(r.result)
   return shown instanceof Uint8Array ? toJsonText(r.result) : shown

@@ -1,12 +1,20 @@
 import { Flags } from '@oclif/core'
+import { parseSeconds } from '../config/units.js'
 
-/** A TTL in seconds: fractions allowed, 0 means never expires (oclif's integer flag would refuse fractions). */
+/**
+ * `--ttl`: seconds (fractions allowed) or a duration as `--default-ttl` and the config file take it (90, 10m, 1h30m,
+ * 500ms); 0 means never expires. One definition for put, mput, getset and touch; each adds its own description.
+ */
 export const ttlFlag = Flags.custom<number>({
+  helpValue: 'DURATION',
   parse: async (input) => {
-    const seconds = Number(input)
-    if (input.trim() === '' || !Number.isFinite(seconds) || seconds < 0) {
-      throw new Error(`must be a number of seconds >= 0 (got "${input}")`)
+    try {
+      return parseSeconds(input)
+    } catch {
+      throw new Error(`must be seconds or a duration such as 90, 1.5, 10m, 1h30m or 500ms; 0 = never expires (got "${input}")`)
     }
-    return seconds
   }
 })
+
+/** What every --ttl help says about its units. */
+export const TTL_UNITS = 'seconds or a duration (90, 10m, 1h30m, 500ms); 0 = never expires'

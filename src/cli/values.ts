@@ -31,3 +31,40 @@ export function printValue (value: unknown, log: (line: string) => void): void {
   if (out instanceof Uint8Array) process.stdout.write(out)
   else log(out)
 }
+
+/**
+ * One value as redis-cli shows an element of a reply: strings quoted (JSON escapes), bytes quoted with \xNN for
+ * anything but printable ASCII, integers as `(integer) 5`, a miss as `(nil)`, other values as JSON text. So a stored
+ * "(nil)" prints as `"(nil)"` and never reads as a miss.
+ */
+export function quoteValue (value: unknown): string {
+  if (value === undefined) return '(nil)'
+  if (typeof value === 'string') return JSON.stringify(value)
+  if (typeof value === 'bigint' || Number.isInteger(value)) return `(integer) ${String(value)}`
+  if (value instanceof Uint8Array) return `"${Array.from(value, quoteByte).join('')}"`
+  return toJsonText(value)
+}
+
+function quoteByte (byte: number): string {
+  if (byte === 0x22 || byte === 0x5c) return `\\${String.fromCharCode(byte)}`
+  if (byte === 0x0a) return '\\n'
+  if (byte === 0x0d) return '\\r'
+  if (byte === 0x09) return '\\t'
+  if (byte >= 0x20 && byte < 0x7f) return String.fromCharCode(byte)
+  return `\\x${byte.toString(16).padStart(2, '0')}`
+}
+
+/** A multi-key answer as redis-cli numbers it: `1) "a"`, `2) (nil)`, `3) (error) CODE message`. */
+export function numberedLines (items: ReadonlyArray<{ value: unknown } | { error: { code: string, message: string } }>): string[] {
+  return items.map((item, i) => `${i + 1}) ${'error' in item ? `(error) ${item.error.code} ${item.error.message}` : quoteValue(item.value)}`)
+}
+
+/** Seconds left as Redis's TTL gives them: whole, rounded half up ((ms + 500) / 1000 in integers). */
+export function wholeSeconds (secondsLeft: number): number {
+  return Math.floor((wholeMilliseconds(secondsLeft) + 500) / 1000)
+}
+
+/** Seconds left as milliseconds, as Redis's PTTL gives them. */
+export function wholeMilliseconds (secondsLeft: number): number {
+  return Math.round(secondsLeft * 1000)
+}

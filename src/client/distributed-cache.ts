@@ -1,7 +1,8 @@
-import { CacheError, KeyNotFoundError, NetworkError, NodeUnavailableError, TimeoutError, errorFromWire } from '../common/errors.js'
+import { CacheError, InvalidKeyError, KeyNotFoundError, NetworkError, NodeUnavailableError, SerializationError, TimeoutError, ValueTooLargeError, errorFromWire } from '../common/errors.js'
 import { systemClock, type Clock } from '../common/clock.js'
 import { REQUEST_TIMEOUT_MS, type ConsistencyLevel } from '../config/defaults.js'
-import { decodeValue, encodeValue } from '../common/codec.js'
+import { decodeValue, encodeValue, valueSize } from '../common/codec.js'
+import { checkKey, checkValueSize } from '../store/input-rules.js'
 import { call } from '../node/rpc.js'
 import { Router } from './router.js'
 import { SessionToken } from './session.js'
@@ -118,7 +119,9 @@ export class DistributedCache {
   }
 
   async put (key: string, value: unknown, opts: PutOptions = {}): Promise<WriteReply> {
-    return await this.routed<WriteReply>(key, { op: 'put', key, value: encodeValue(value), ttl: opts.ttl, context: opts.context }, opts)
+    const encoded = encodeValue(value)
+    this.checkInput([key], [[key, encoded]])
+    return await this.routed<WriteReply>(key, { op: 'put', key, value: encoded, ttl: opts.ttl, context: opts.context }, opts)
   }
 
   /** The value, or undefined on a miss (a miss is not an error). With siblings, the merge function's value or the newest. */
@@ -147,6 +150,7 @@ export class DistributedCache {
 
   /** `delete` at a level. */
   async deleteAt (keys: string[], opts: RequestLevel): Promise<number> {
+    this.checkInput(keys)
     const results = await this.perReplica<DeleteReply>(keys, (part) => ({ op: 'delete', keys: part, ...this.options(undefined, opts) }))
     const failed = results.find((r) => !r.ok)
     // A count that silently left out unreachable replicas would read as "those keys did not exist".
@@ -165,6 +169,7 @@ export class DistributedCache {
 
   /** Per-key results, in the order of `keys`; a missing key has value undefined. */
   async getMultiple<T = unknown> (keys: string[], opts: RequestLevel = {}): Promise<Array<KeyResult<T | undefined>>> {
+    this.checkInput(keys)
     const results = await this.perReplica<GetReply>(keys, (part) => ({ op: 'mget', keys: part, ...this.options(undefined, opts), minTs: this.token === undefined ? undefined : part.map((k) => this.token?.minTs(k) ?? 0) }))
     return results.map((r) => {
       if (!r.ok) return r
@@ -176,6 +181,7 @@ export class DistributedCache {
   async putMultiple (entries: Record<string, unknown> | Array<[string, unknown]>, opts: PutOptions = {}): Promise<Array<KeyResult<true>>> {
     const list = Array.isArray(entries) ? entries : Object.entries(entries)
     const encoded = list.map(([k, v]): [string, Uint8Array] => [k, encodeValue(v)])
+    this.checkInput(encoded.map(([k]) => k), encoded)
     const byKey = new Map(encoded)
     const results = await this.perReplica<WriteReply>(encoded.map(([k]) => k), (part) => ({
       op: 'mput', entries: part.map((k): [string, Uint8Array] => [k, byKey.get(k) as Uint8Array]), ttl: opts.ttl, ...this.options(undefined, opts)
@@ -196,9 +202,11 @@ export class DistributedCache {
     return await this.increment(key, -delta, opts)
   }
 
-  /** Stores value and returns the previous one (undefined if there was none). */
-  async getAndSet<T = unknown> (key: string, value: unknown, opts: RequestLevel = {}): Promise<T | undefined> {
-    const old = await this.update<Uint8Array | null>(key, { op: 'getset', key, value: encodeValue(value) }, opts)
+  /** Stores value (with `opts.ttl` as put takes it) and returns the previous one (undefined if there was none). */
+  async getAndSet<T = unknown> (key: string, value: unknown, opts: Omit<PutOptions, 'context'> = {}): Promise<T | undefined> {
+    const encoded = encodeValue(value)
+    this.checkInput([key], [[key, encoded]])
+    const old = await this.update<Uint8Array | null>(key, { op: 'getset', key, value: encoded, ttl: opts.ttl }, opts)
     return old === null ? undefined : decodeValue(old) as T
   }
 
@@ -274,6 +282,16 @@ export class DistributedCache {
     if (this.token === undefined) await this.shared.connection.close()
   }
 
+  /**
+   * The cluster's key and value rules (the limits it reported; without them, only non-empty keys) over every key and
+   * value of a request before any part of it is sent: a multi-key request with one bad key changes nothing.
+   */
+  private checkInput (keys: readonly string[], values: ReadonlyArray<readonly [string, Uint8Array]> = []): void {
+    const limits = this.shared.router.cluster.limits
+    for (const key of keys) checkKey(key, limits?.maxKeyBytes ?? Infinity)
+    if (limits !== undefined) for (const [key, value] of values) checkValueSize(key, valueSize(value), limits.maxValueBytes)
+  }
+
   private async read (key: string, opts: RequestLevel, siblings: boolean): Promise<GetReply> {
     return await this.routed<GetReply>(key, { op: 'get', key, siblings: siblings || undefined }, opts)
   }
@@ -294,6 +312,7 @@ export class DistributedCache {
    * falling back to any other member (which coordinates it); the reply's time goes into the session.
    */
   private async routed<R extends Versioned> (key: string, req: CacheRequest, opts: RequestLevel): Promise<R> {
+    this.checkInput([key])
     this.refreshIfStale()
     const reply = await this.withFallback<R>(this.nodeFor(key), { ...req, ...this.options(key, opts) })
     this.token?.observe(key, reply.ts)
@@ -336,7 +355,11 @@ export class DistributedCache {
     }
   }
 
-  /** Splits keys by first replica, sends one request per member in parallel, and returns per-key results in order. */
+  /**
+   * Splits keys by first replica, sends one request per member in parallel, and returns per-key results in order.
+   * A member's refusal of the input itself (a key or value its rules refuse: the client checked them only if it knew
+   * the cluster's limits) is thrown, as a single-key request's is, not reported per key.
+   */
   private async perReplica<T> (keys: string[], makeRequest: (part: string[]) => CacheRequest): Promise<Array<KeyResult<T>>> {
     this.refreshIfStale()
     const results = new Array<KeyResult<T>>(keys.length)
@@ -346,6 +369,7 @@ export class DistributedCache {
         const partResults = await this.withFallback<Array<KeyResult<T>>>(owner, makeRequest(part))
         indexes.forEach((i, j) => { results[i] = partResults[j] as KeyResult<T> })
       } catch (err) {
+        if (err instanceof InvalidKeyError || err instanceof ValueTooLargeError || err instanceof SerializationError) throw err
         const error = { code: err instanceof CacheError ? err.code : 'ERR', message: (err as Error).message }
         indexes.forEach((i) => { results[i] = { key: keys[i] as string, ok: false, error } })
       }

@@ -58,3 +58,22 @@ export function decodeValue (bytes: Uint8Array): unknown {
     throw new SerializationError(`malformed value: ${err instanceof Error ? err.message : String(err)}`)
   }
 }
+
+/** Header length of a msgpack str or bin by its first byte (fixstr, str8/16/32, bin8/16/32); 0 for any other type. */
+function stringOrBytesHeader (first: number): number {
+  if (first >= 0xa0 && first <= 0xbf) return 1
+  switch (first) {
+    case 0xd9: case 0xc4: return 2
+    case 0xda: case 0xc5: return 3
+    case 0xdb: case 0xc6: return 5
+    default: return 0
+  }
+}
+
+/**
+ * A value's size as maxValueBytes counts it, from its encoding: a string's UTF-8 bytes or a byte array's length
+ * (the encoding less its msgpack header), so that a 1 MiB value fits a 1 MiB limit; any other value's encoded size.
+ */
+export function valueSize (encoded: Uint8Array): number {
+  return encoded.length - (encoded.length === 0 ? 0 : stringOrBytesHeader(encoded[0] as number))
+}

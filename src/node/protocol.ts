@@ -38,7 +38,7 @@ export type CacheRequest = RequestOptions & (
   | { op: 'mget', keys: string[] }
   | { op: 'mput', entries: Array<[string, Uint8Array]>, ttl?: number }
   | { op: 'incr', key: string, delta: number | bigint }
-  | { op: 'getset', key: string, value: Uint8Array }
+  | { op: 'getset', key: string, value: Uint8Array, ttl?: number }
   | { op: 'touch', key: string, ttl: number }
   | { op: 'ttl', key: string }
   | { op: 'stats' }
@@ -105,4 +105,9 @@ export interface ClusterInfo {
   ring: RingSnapshot
   /** Replicas per key as configured (N); a key has fewer while the ring has fewer members. */
   replicationFactor: number
+  /** The cluster's input limits, so that a client refuses a bad key or value before it sends any part of a request. */
+  limits?: InputLimits
 }
+
+/** maxKeyBytes and maxValueBytes of the answering member (every member is meant to share them). */
+export interface InputLimits { maxKeyBytes: number, maxValueBytes: number }

@@ -30,7 +30,7 @@ const SHAPES: Record<string, Record<string, FieldCheck>> = {
   mget: { keys: isStringList },
   mput: { entries: isEntryList, ttl: optional(isNumber) },
   incr: { key: isString, delta: isDelta },
-  getset: { key: isString, value: isBytes },
+  getset: { key: isString, value: isBytes, ttl: optional(isNumber) },
   touch: { key: isString, ttl: isNumber },
   ttl: { key: isString },
   stats: {},

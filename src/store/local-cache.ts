@@ -1,14 +1,15 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib'
 import { type Clock, systemClock, type TimerId } from '../common/clock.js'
-import { ConfigurationError, InvalidKeyError, SerializationError, ValueTooLargeError } from '../common/errors.js'
+import { ConfigurationError, SerializationError, ValueTooLargeError } from '../common/errors.js'
 import {
   COMPRESSION_THRESHOLD_BYTES, EVICTION_POLICIES, EVICTION_POLICY, type EvictionPolicyName,
   MAX_KEY_BYTES, MAX_MEMORY_BYTES, MAX_VALUE_BYTES
 } from '../config/defaults.js'
-import { decodeValue, decodeValueAt, encodeValue } from '../common/codec.js'
+import { decodeValue, decodeValueAt, encodeValue, valueSize } from '../common/codec.js'
 import { ENTRY_OVERHEAD_BYTES, SWEEP_INTERVAL_MS, SWEEP_MAX_WORK } from './constants.js'
 import { CopyPool } from './copy-pool.js'
 import { addToCounter, checkDelta, type CounterDelta } from './counter.js'
+import { checkKey, checkValueSize, describeKey } from './input-rules.js'
 import { EntryTable, MAX_STORED_VALUE_BYTES } from './entry.js'
 import { createEvictionPolicy } from './eviction/create.js'
 import type { EvictionPolicy } from './eviction/policy.js'
@@ -26,7 +27,10 @@ export interface LocalCacheInit {
   defaultTtl?: number
   /** Longest key in UTF-8 bytes. @default MAX_KEY_BYTES (1 KiB) */
   maxKeyBytes?: number
-  /** Largest encoded value in bytes (with putEntry: value and metadata together). @default MAX_VALUE_BYTES (1 MiB) */
+  /**
+   * Largest value in bytes: a string's UTF-8 bytes, a byte array's length, any other value's encoded size (with
+   * putEntry: value and metadata together). @default MAX_VALUE_BYTES (1 MiB)
+   */
   maxValueBytes?: number
   /** Encoded values at least this large are stored deflated when that saves space; 0 = never. @default COMPRESSION_THRESHOLD_BYTES (4096) */
   compressionThreshold?: number
@@ -79,8 +83,9 @@ const NO_BYTES = new Uint8Array(0)
  * (`putEncoded` / `getEncoded`). Expired entries are removed lazily when touched and by a bounded sweep
  * (`sweepExpired`, run by a timer between `start()` and `stop()`); no operation ever returns one.
  *
- * Counters (`increment`/`decrement`) use safe integers: a number counter is exact up to 2^53-1 and a step past it
- * throws NotAnIntegerError; a counter stored as a bigint (or stepped by a bigint) uses bigint arithmetic, unbounded.
+ * Counters (`increment`/`decrement`) count a stored integer, or a string holding a decimal integer as Redis's INCR
+ * reads one ("42", not "042" or "+42"; see counter.ts), and store the result as a number: exact up to 2^53-1, and a
+ * step past it throws NotAnIntegerError; a counter stored as a bigint (or stepped by a bigint) is unbounded.
  *
  * For replication (`getEntry` / `putEntry` / `entries`), an entry can carry opaque metadata bytes, and can be a
  * tombstone: metadata and an expiry but no value. Every other method treats a tombstone as a missing key.
@@ -549,11 +554,7 @@ export class LocalCache {
 
   /** Throws InvalidKeyError for a key this cache refuses (empty, not a string, longer than maxKeyBytes). */
   checkKey (key: string): void {
-    if (typeof key !== 'string' || key.length === 0) throw new InvalidKeyError('key must be a non-empty string')
-    // A UTF-16 code unit is at most 3 UTF-8 bytes, so short keys skip the byte count.
-    if (key.length * 3 > this.maxKeyBytes && Buffer.byteLength(key) > this.maxKeyBytes) {
-      throw new InvalidKeyError(`key is longer than ${this.maxKeyBytes} UTF-8 bytes`)
-    }
+    checkKey(key, this.maxKeyBytes)
   }
 
   /** Expiry time for a ttl in seconds (undefined = defaultTtl); 0 = none. */
@@ -567,11 +568,9 @@ export class LocalCache {
    * it; changes nothing.
    */
   private prepare (key: string, encoded: Uint8Array, metaLength: number): Uint8Array {
-    const limit = Math.min(this.maxValueBytes, MAX_STORED_VALUE_BYTES)
-    if (encoded.length + metaLength > limit) {
-      const what = metaLength === 0 ? `value is ${encoded.length} bytes encoded` : `value and metadata are ${encoded.length} + ${metaLength} bytes`
-      throw new ValueTooLargeError(`${what}; the limit is ${limit}`)
-    }
+    checkValueSize(key, valueSize(encoded) + metaLength, this.maxValueBytes)
+    // the entry table's own bound, whatever maxValueBytes says
+    if (encoded.length + metaLength > MAX_STORED_VALUE_BYTES) throw new ValueTooLargeError(`value of ${describeKey(key)} is over ${MAX_STORED_VALUE_BYTES} bytes encoded`)
     let stored = encoded
     if (this.compressionThreshold > 0 && encoded.length >= this.compressionThreshold) {
       const deflated = deflateRawSync(encoded)

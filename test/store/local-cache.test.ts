@@ -93,9 +93,18 @@ test('increment starts a missing key from 0 and steps by delta', () => {
   assert.is(cache.get('n'), -11)
 })
 
+test('increment of a string holding a decimal integer counts it and stores a number, as Redis\'s INCR does', () => {
+  const { cache } = setup()
+  cache.put('n', '5')
+  assert.is(cache.increment('n'), 6)
+  assert.is(cache.get('n'), 6)
+  cache.put('b', new TextEncoder().encode('-3'))
+  assert.is(cache.decrement('b', 2), -5)
+})
+
 test('increment of a non-integer throws NotAnIntegerError and changes nothing', () => {
   const { cache } = setup()
-  for (const value of ['5', 1.5, { n: 1 }, null]) {
+  for (const value of ['05', '+5', ' 5', '1.5', 1.5, { n: 1 }, null]) {
     cache.put('k', value)
     throwsNamed(() => cache.increment('k'), 'NotAnIntegerError')
     assert.equal(cache.get('k'), value)
@@ -263,12 +272,22 @@ test('the default key limit is MAX_KEY_BYTES (1 KiB)', () => {
   throwsNamed(() => cache.put('k'.repeat(1025), 1), 'InvalidKeyError')
 })
 
-test('values over maxValueBytes are refused with ValueTooLargeError and change nothing', () => {
+test('values over maxValueBytes are refused with ValueTooLargeError naming key, size and limit, and change nothing', () => {
   const { cache } = setup({ maxValueBytes: 100 })
   cache.put('k', 'small')
-  throwsNamed(() => cache.put('k', 'x'.repeat(100)), 'ValueTooLargeError')
+  assert.throws(() => cache.put('k', 'x'.repeat(101)), (err: Error) => err.name === 'ValueTooLargeError' && err.message === 'value of k is 101 bytes; the limit (maxValueBytes) is 100')
+  throwsNamed(() => cache.put('k', new Uint8Array(101)), 'ValueTooLargeError')
   throwsNamed(() => cache.putEncoded('k', new Uint8Array(101)), 'ValueTooLargeError')
   assert.is(cache.get('k'), 'small')
+})
+
+test('maxValueBytes is the value\'s own size: a string or byte array of exactly the limit fits (its msgpack header is not counted)', () => {
+  const { cache } = setup({ maxValueBytes: 1024 * 1024, compressionThreshold: 0 })
+  cache.put('s', 'x'.repeat(1024 * 1024))
+  cache.put('b', new Uint8Array(1024 * 1024))
+  cache.put('u', 'é'.repeat(512 * 1024)) // 2 UTF-8 bytes each
+  assert.is((cache.get('b') as Uint8Array).length, 1024 * 1024)
+  throwsNamed(() => cache.put('u', 'é'.repeat(512 * 1024) + 'x'), 'ValueTooLargeError')
 })
 
 test('unsupported values are refused with SerializationError and change nothing', () => {

@@ -67,7 +67,8 @@ export class ClusterHandlers {
         rttMs: h?.lastRttMs
       }
     })
-    return { self: this.node.id, members, ring: ring.toJSON(), replicationFactor: this.node.config.replicationFactor }
+    const { replicationFactor, maxKeyBytes, maxValueBytes } = this.node.config
+    return { self: this.node.id, members, ring: ring.toJSON(), replicationFactor, limits: { maxKeyBytes, maxValueBytes } }
   }
 
   /** Contacts a running node at `address` and brings it into this cluster (it pulls the member table from us). */

@@ -1,6 +1,7 @@
-import { ConfigurationError, errorToWire, SerializationError, ValueTooLargeError } from '../../common/errors.js'
+import { ConfigurationError, errorToWire, SerializationError } from '../../common/errors.js'
 import { addToCounter, checkDelta, type CounterDelta } from '../../store/counter.js'
-import { decodeValue, encodeValue } from '../../common/codec.js'
+import { decodeValue, encodeValue, valueSize } from '../../common/codec.js'
+import { checkValueSize, describeKey } from '../../store/input-rules.js'
 import { contextOf, newestTs, visibleValues, type Change, type Coordinator, type KeyState, type ReadResult, type WriteResult } from '../../replication/index.js'
 import type { Clock } from '../../common/clock.js'
 import type { CacheConfig, ConsistencyLevel } from '../../config/index.js'
@@ -35,13 +36,14 @@ export class KeyHandlers {
   check (req: CacheRequest): void {
     if ('key' in req) this.components.checkKey(req.key)
     if ('keys' in req) for (const key of req.keys) this.components.checkKey(key)
-    if ('entries' in req) for (const [key, value] of req.entries) { this.components.checkKey(key); this.checkValue(value) }
-    if ('value' in req) this.checkValue(req.value)
+    if ('entries' in req) for (const [key, value] of req.entries) { this.components.checkKey(key); this.checkValue(key, value) }
+    if ('value' in req) this.checkValue(req.key, req.value)
   }
 
-  private checkValue (value: Uint8Array): void {
-    if (value.length === 0) throw new SerializationError('value must be non-empty msgpack bytes')
-    if (value.length > this.config.maxValueBytes) throw new ValueTooLargeError(`value is ${value.length} bytes encoded; the limit is ${this.config.maxValueBytes}`)
+  /** maxValueBytes counts the value's own bytes (a string's or a byte array's), not its msgpack header. */
+  private checkValue (key: string, value: Uint8Array): void {
+    if (value.length === 0) throw new SerializationError(`value of ${describeKey(key)} must be non-empty msgpack bytes`)
+    checkValueSize(key, valueSize(value), this.config.maxValueBytes)
   }
 
   async get (req: Req<'get'>): Promise<GetReply> {
@@ -115,7 +117,7 @@ export class KeyHandlers {
 
   async getset (req: Req<'getset'>): Promise<Reply<Uint8Array | null>> {
     return await this.onCoordinator(req, (state) => ({
-      change: this.change(req.value, undefined),
+      change: this.change(req.value, req.ttl),
       result: this.visible(state)[0]?.value ?? null
     }))
   }
