@@ -1,6 +1,6 @@
 import { CacheError, KeyNotFoundError, errorFromWire, type WireError } from '../common/errors.js'
 import { parseDecimalInteger } from '../store/counter.js'
-import { EXIT, exitCodeFor } from './exit-codes.js'
+import { EXIT, USAGE_CODE, exitCodeFor } from './exit-codes.js'
 import { formatValue, numberedLines, toJsonText, wholeMilliseconds, wholeSeconds } from './values.js'
 import type { DistributedCache } from '../client/distributed-cache.js'
 
@@ -9,7 +9,7 @@ export type BatchResult = { line: number, ok: true, result: unknown } | { line: 
 
 /** A line the batch cannot run as written (unknown command, wrong arguments, unterminated quote): an input error. */
 export class BatchUsageError extends CacheError {
-  override readonly code = 'USAGE'
+  override readonly code = USAGE_CODE
   constructor (message: string) {
     super(message)
     this.name = 'BatchUsageError'
@@ -116,7 +116,7 @@ export async function runBatch (cache: DistributedCache, lines: AsyncIterable<st
         summary.ok++
       } else {
         summary.failed++
-        summary.exitCode = Math.max(summary.exitCode, error.code === 'USAGE' ? EXIT.USAGE : exitCodeFor(errorFromWire(error)))
+        summary.exitCode = Math.max(summary.exitCode, exitCodeFor(errorFromWire(error)))
       }
       emit(result)
     }

@@ -20,7 +20,7 @@ export const USAGE_CODE = 'USAGE'
 export const UNEXPECTED_CODE = 'ERR'
 
 const NOT_FOUND_CODES = new Set(['KEY_NOT_FOUND', 'MEMBER_NOT_FOUND'])
-const USAGE_CODES = new Set(['INVALID_KEY', 'VALUE_TOO_LARGE', 'NOT_INTEGER', 'SERIALIZATION', 'CONFIG', 'INVALID_ARGUMENT'])
+const USAGE_CODES = new Set([USAGE_CODE, 'INVALID_KEY', 'VALUE_TOO_LARGE', 'NOT_INTEGER', 'SERIALIZATION', 'CONFIG', 'INVALID_ARGUMENT'])
 const LOCAL_CODES = new Set(['LOCAL'])
 
 export function exitCodeFor (err: CacheError): number {
