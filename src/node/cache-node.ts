@@ -22,6 +22,7 @@ import type { CacheConfig } from '../config/index.js'
 import type { NodeId, Transport } from '../net/transport.js'
 import { MEMBER_EVENTS, type Member, type MemberEvent, type MemberEventName } from '../membership/index.js'
 import type { CacheRequest } from './protocol.js'
+import { shortId } from '../common/short-id.js'
 
 export interface CacheNodeComponents {
   transport: Transport
@@ -118,7 +119,7 @@ export class CacheNode {
     }, { hintDeliveryIntervalMs: HINT_DELIVERY_INTERVAL_MS })
     this.reports = new NodeReports({
       clock, log, events: this.events, ring: this.ring, hints: this.hints, self: this.id, replicationFactor: config.replicationFactor,
-      nameOf: (id) => this.membership.get(id)?.name ?? id.slice(-8)
+      nameOf: (id) => this.membership.get(id)?.name ?? shortId(id)
     })
     const coordinator = new Coordinator({
       legs: this.replicas,
@@ -270,7 +271,7 @@ export class CacheNode {
     if (m.id === this.id) return
     this.events.fromMember(event, e)
     const vnodes = this.vnodesOf(m)
-    if (event !== 'member:suspect' && event !== 'member:dead') this.reports.ringMayChange()
+    if (event !== 'member:suspect' && event !== 'member:dead') this.reports.ringMayChange(m)
     if (event === 'member:join' || (event === 'member:alive' && !this.ring.hasNode(m.id))) {
       this.ring.addNode(m.id, vnodes)
     } else if (event === 'member:left' || event === 'member:forget' || event === 'member:reap') {

@@ -50,6 +50,7 @@ export class NodeReports {
   private share = 1
   private hintsReported = { pending: 0, delivered: 0, dropped: 0 }
   private copiesDropped = 0
+  private readonly burstNames = new Map<NodeId, string>()
 
   constructor (private readonly components: NodeReportsComponents) {}
 
@@ -64,8 +65,12 @@ export class NodeReports {
     this.ringTimer = this.hintTimer = undefined
   }
 
-  /** Call before a member event may change the ring; the burst's changes are reported once it is over. */
-  ringMayChange (): void {
+  /**
+   * Call before a member event may change the ring; the burst's changes are reported once it is over, naming the
+   * members by the names their events carried (a forgotten member is no longer in the table to ask).
+   */
+  ringMayChange (member: { id: NodeId, name: string }): void {
+    this.burstNames.set(member.id, member.name)
     if (this.ringBefore !== undefined) return
     this.ringBefore = this.components.ring.toJSON()
     this.ringTimer = this.components.clock.setTimeout(() => { this.reportRingChange() }, 0)
@@ -77,9 +82,12 @@ export class NodeReports {
   }
 
   reportRingChange (): void {
-    const { ring, nameOf, events } = this.components
+    const { ring, events } = this.components
     const snapshot = this.ringBefore
+    const names = new Map(this.burstNames)
+    const nameOf = (id: NodeId): string => names.get(id) ?? this.components.nameOf(id)
     this.ringBefore = this.ringTimer = undefined
+    this.burstNames.clear()
     if (snapshot === undefined) return
     const vnodesBefore = new Map(snapshot.nodes.map((n) => [n.id, n.vnodes]))
     const after = ring.toJSON().nodes

@@ -49,9 +49,9 @@ test('member events are logged at their level: suspect and dead warn, a node\'s 
 
 test('a burst of ring changes is one ring:change event, with the share of the key space this member holds', async () => {
   const { clock, ring, events, lines, reports: r } = reports(1)
-  r.ringMayChange()
+  r.ringMayChange({ id: 'b', name: 'node-b' })
   ring.addNode('b')
-  r.ringMayChange()
+  r.ringMayChange({ id: 'c', name: 'node-c' })
   ring.addNode('c')
   await clock.advance(0)
   assert.is(events.length, 1)
@@ -63,13 +63,13 @@ test('a burst of ring changes is one ring:change event, with the share of the ke
   assert.match(change?.message ?? '', /^ring changed \(\+node-b, \+node-c\): 3 members; this member holds copies of \d+\.\d% of the key space \(was 100\.0%\)$/)
   assert.is(lines[0]?.event, 'ring:change')
 
-  r.ringMayChange()
+  r.ringMayChange({ id: 'c', name: 'gone-c' })
   ring.removeNode('c')
   await clock.advance(0)
-  assert.equal(events[1]?.details?.removed, ['node-c'])
+  assert.equal(events[1]?.details?.removed, ['gone-c'], 'named as its event named it, though no longer in the table')
   assert.ok(Math.abs((events[1]?.details?.share as number) - (ring.ownership().get('a') as number)) < 1e-4)
 
-  r.ringMayChange()
+  r.ringMayChange({ id: 'b', name: 'node-b' })
   await clock.advance(0)
   assert.is(events.length, 2, 'no event when the ring did not change')
   r.stop()
