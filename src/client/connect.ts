@@ -1,7 +1,10 @@
 import { NetworkError } from '../common/errors.js'
 import { REQUEST_TIMEOUT_MS } from '../config/defaults.js'
-import { createHost, Libp2pTransport } from '../net/libp2p/index.js'
+// Not ../net/libp2p/index.js: that would load the member host and its gossipsub, identify and mDNS too.
+import { createClientHost } from '../net/libp2p/client-host.js'
+import { Libp2pTransport } from '../net/libp2p/libp2p-transport.js'
 import { DistributedCache, type DistributedCacheInit } from './distributed-cache.js'
+import type { NodeId, Transport } from '../net/transport.js'
 
 export interface ConnectOptions extends DistributedCacheInit {
   /** Contents of the cluster's swarm key, if it runs as a private network. */
@@ -9,26 +12,34 @@ export interface ConnectOptions extends DistributedCacheInit {
 }
 
 /**
- * Connects a client to a cluster through one or more member multiaddrs (with /p2p/<id>). The client runs its own
- * libp2p host that listens nowhere; close() stops it.
+ * Connects a client to a cluster through one or more member multiaddrs (with /p2p/<id>): it dials them in order until
+ * one answers, which becomes the contact node; the later ones are kept as fallbacks and dialled only if needed. The
+ * client runs its own libp2p host that listens nowhere; close() stops it.
  */
 export async function connectClient (addresses: string[], options: ConnectOptions = {}): Promise<DistributedCache> {
-  const host = await createHost({ listen: [], swarmKey: options.swarmKey })
+  const host = await createClientHost({ swarmKey: options.swarmKey })
   const transport = new Libp2pTransport(host, { requestTimeoutMs: options.timeout })
   await transport.start()
   const connection = { transport, close: async () => { await transport.stop() } }
-  const seeds: string[] = []
   const failures: string[] = []
-  for (const address of addresses) {
+  for (const [index, address] of addresses.entries()) {
     try {
-      seeds.push(await transport.connect(address, { signal: AbortSignal.timeout(options.timeout ?? REQUEST_TIMEOUT_MS) }))
+      const contact = await transport.connect(address, { signal: AbortSignal.timeout(options.timeout ?? REQUEST_TIMEOUT_MS) })
+      return await DistributedCache.open(connection, [contact, ...fallbacks(transport, addresses.slice(index + 1))], options)
     } catch (err) {
       failures.push(`${address}: ${(err as Error).message}`)
     }
   }
-  if (seeds.length === 0) {
-    await connection.close()
-    throw new NetworkError(`cannot reach any node (${failures.join('; ')})`)
-  }
-  return await DistributedCache.open(connection, seeds, options)
+  await connection.close()
+  throw new NetworkError(`cannot reach any node (${failures.join('; ')})`)
+}
+
+/** The members behind `addresses` that name their peer id, with the addresses stored for a later dial. */
+function fallbacks (transport: Transport, addresses: string[]): NodeId[] {
+  return addresses.flatMap((address) => {
+    const id = /\/p2p\/([^/]+)$/.exec(address)?.[1]
+    if (id === undefined) return []
+    transport.addAddresses(id, [address])
+    return [id]
+  })
 }

@@ -57,6 +57,7 @@ interface Shared {
   connection: ClientConnection
   router: Router
   clock: Clock
+  /** When the ring was last learned; -Infinity before the first. */
   learnedAt: number
   refreshing: boolean
 }
@@ -65,6 +66,8 @@ interface Shared {
  * The library facade: a client of a running cluster. It learns the ring from a member and sends each key to the
  * first of its replicas, which coordinates the request at the requested level; if that member is unreachable, any
  * other member coordinates it. Concurrent calls share one stream per member and are coalesced by the transport.
+ * The ring is learned in the background after the first reply, so a one-shot client (a CLI command) pays for
+ * nothing but its own request: until the ring arrives, every request goes to the contact node.
  */
 export class DistributedCache {
   private readonly timeoutMs: number
@@ -80,22 +83,17 @@ export class DistributedCache {
     this.ringRefreshMs = init.ringRefreshMs ?? 5000
   }
 
-  /** Connects through the first reachable seed (ids from `connection.transport.connect`) and learns the ring. */
+  /**
+   * A client over `connection` that talks to the cluster through `seeds` (ids from `connection.transport.connect`):
+   * the first is the contact node, the others are fallbacks until the ring names the members. Sends nothing yet.
+   */
   static async open (connection: ClientConnection, seeds: NodeId[], init: DistributedCacheInit = {}): Promise<DistributedCache> {
-    const timeoutMs = init.timeout ?? REQUEST_TIMEOUT_MS
-    const clock = init.clock ?? systemClock
-    let lastError: unknown
-    for (const seed of seeds) {
-      try {
-        const info = await call<ClusterInfo>(connection.transport, seed, { op: 'cluster' }, timeoutMs)
-        for (const m of info.members) connection.transport.addAddresses(m.id, m.addresses)
-        return new DistributedCache({ connection, router: new Router(info), clock, learnedAt: clock.now(), refreshing: false }, init)
-      } catch (err) {
-        lastError = err
-      }
+    if (seeds.length === 0) {
+      await connection.close()
+      throw new NetworkError('no seed node to talk to')
     }
-    await connection.close()
-    throw lastError instanceof CacheError ? lastError : new NetworkError(`no seed node reachable: ${String(lastError)}`)
+    const clock = init.clock ?? systemClock
+    return new DistributedCache({ connection, router: new Router(seeds), clock, learnedAt: Number.NEGATIVE_INFINITY, refreshing: false }, init)
   }
 
   /**
@@ -243,7 +241,7 @@ export class DistributedCache {
 
   /** The member the client talks to for cluster-wide requests. */
   get contactNode (): NodeId {
-    return this.shared.router.cluster.self
+    return this.shared.router.contact
   }
 
   /** Closes the client's connection; a session leaves it to the client it came from. */
@@ -271,16 +269,19 @@ export class DistributedCache {
    * falling back to any other member (which coordinates it); the reply's time goes into the session.
    */
   private async routed<R extends Versioned> (key: string, req: CacheRequest, opts: RequestLevel): Promise<R> {
-    this.refreshIfStale()
-    const first = this.shared.router.ownerOf(key) ?? this.shared.router.cluster.self
-    const reply = await this.withFallback<R>(first, { ...req, ...this.options(key, opts) })
-    this.token?.observe(key, reply.ts)
-    return reply
+    const first = this.shared.router.ownerOf(key) ?? this.shared.router.contact
+    try {
+      const reply = await this.withFallback<R>(first, { ...req, ...this.options(key, opts) })
+      this.token?.observe(key, reply.ts)
+      return reply
+    } finally {
+      this.refreshIfStale()
+    }
   }
 
   /** A cluster-wide request, served by the contact node (or another member if it is gone). */
   private async any<T> (req: CacheRequest): Promise<T> {
-    return await this.withFallback(this.shared.router.cluster.self, req)
+    return await this.withFallback(this.shared.router.contact, req)
   }
 
   /**
@@ -316,7 +317,6 @@ export class DistributedCache {
 
   /** Splits keys by first replica, sends one request per member in parallel, and returns per-key results in order. */
   private async perReplica<T> (keys: string[], makeRequest: (part: string[]) => CacheRequest): Promise<Array<KeyResult<T>>> {
-    this.refreshIfStale()
     const results = new Array<KeyResult<T>>(keys.length)
     await Promise.all([...this.shared.router.groupByOwner(keys)].map(async ([owner, indexes]) => {
       const part = indexes.map((i) => keys[i] as string)
@@ -328,15 +328,19 @@ export class DistributedCache {
         indexes.forEach((i) => { results[i] = { key: keys[i] as string, ok: false, error } })
       }
     }))
+    this.refreshIfStale()
     return results
   }
 
-  /** Members join and die: a ring older than ringRefreshMs is refreshed in the background, off the request's path. */
+  /**
+   * Members join and die: a ring older than ringRefreshMs (or none yet) is fetched in the background once a request
+   * is done, so it never sits in front of one.
+   */
   private refreshIfStale (): void {
     const shared = this.shared
     if (shared.refreshing || shared.clock.now() - shared.learnedAt < this.ringRefreshMs) return
     shared.refreshing = true
-    void this.refreshFrom(shared.router.cluster.self).finally(() => { shared.refreshing = false })
+    void this.refreshFrom(shared.router.contact).finally(() => { shared.refreshing = false })
   }
 
   private async refreshFrom (member: NodeId): Promise<void> {
