@@ -1,13 +1,15 @@
 // CLI start-up latency: what one `dcache get` costs as a process of its own, the way a shell loop runs it.
 // Starts one `dcache node start` on 127.0.0.1 (temporary data dir, removed afterwards), then runs every case --runs
 // times as a child process, one at a time and round-robin (so load on the machine hits every case alike), and prints
-// median, p90, min and max wall time per case, then one JSON line.
+// median, p90, min and max wall time per case, the median CPU time (user + system, Linux only: what a busy machine
+// inflates least), then one JSON line.
 // Cases: bare `node -e 0`, `dcache --version` (Node + the CLI bundle + oclif), `dcache get`, `dcache put`, and with
 // --npx `npx dcache get` (npm's own start-up on top). `steps` runs the client's connect path from the same source,
 // bundled the way the CLI is, and reports each step's median: import, host start, dial (TCP + Noise + Yamux), first
 // request (the RPC stream opens with it), close.
 // Usage: npm run build && node --import tsx bench/cli-latency.ts [--runs 20] [--npx] [--max-seconds 300]
 import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -32,10 +34,22 @@ const KEY = 'bench:cli-latency'
 const STEPS = ['import', 'host start', 'dial', 'first request', 'close'] as const
 
 interface Case { name: string, command: string, args: string[], expect: RegExp }
-interface Outcome { ms: number, ok: boolean, stdout: string, stderr: string }
+interface Outcome { ms: number, cpuMs: number, ok: boolean, stdout: string, stderr: string }
+
+/** CPU time of this process's reaped children so far (/proc/self/stat cutime + cstime, 100 ticks/s); NaN elsewhere. */
+function childrenCpuMs (): number {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(fields[13]) + Number(fields[14])) * 10
+  } catch {
+    return NaN
+  }
+}
 
 /** Runs one child to its exit; wall time from spawn to exit. */
 async function runOnce (c: Case, env: NodeJS.ProcessEnv): Promise<Outcome> {
+  const cpuBefore = childrenCpuMs()
   const started = performance.now()
   const child = spawn(c.command, c.args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
@@ -45,16 +59,20 @@ async function runOnce (c: Case, env: NodeJS.ProcessEnv): Promise<Outcome> {
   const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_TIMEOUT_MS)
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
   clearTimeout(timer)
-  return { ms: performance.now() - started, ok: code === 0 && c.expect.test(stdout), stdout, stderr }
+  return { ms: performance.now() - started, cpuMs: childrenCpuMs() - cpuBefore, ok: code === 0 && c.expect.test(stdout), stdout, stderr }
 }
 
 function percentile (sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? NaN
 }
 
-function summary (samples: number[]): { runs: number, median: number, p90: number, min: number, max: number } {
-  const sorted = [...samples].sort((a, b) => a - b)
-  return { runs: sorted.length, median: percentile(sorted, 0.5), p90: percentile(sorted, 0.9), min: sorted[0] ?? NaN, max: sorted.at(-1) ?? NaN }
+function median (samples: number[]): number {
+  return percentile([...samples].sort((a, b) => a - b), 0.5)
+}
+
+function summary (samples: Outcome[]): { runs: number, median: number, p90: number, min: number, max: number, cpuMedian: number } {
+  const sorted = samples.map((s) => s.ms).sort((a, b) => a - b)
+  return { runs: sorted.length, median: percentile(sorted, 0.5), p90: percentile(sorted, 0.9), min: sorted[0] ?? NaN, max: sorted.at(-1) ?? NaN, cpuMedian: median(samples.map((s) => s.cpuMs)) }
 }
 
 /** The client's connect path, step by step, bundled from src/ like the CLI: each run prints one JSON line of step times. */
@@ -110,7 +128,7 @@ try {
     { name: 'steps', command: process.execPath, args: [stepsScript], expect: /^\[/ },
     ...(values.npx ? [{ name: 'npx dcache get', command: 'npx', args: ['dcache', 'get', KEY], expect: /^hello/ }] : [])
   ]
-  const samples = new Map<string, number[]>(cases.map((c) => [c.name, []]))
+  const samples = new Map<string, Outcome[]>(cases.map((c) => [c.name, []]))
   const steps: number[][] = STEPS.map(() => [])
   const failures = new Map<string, string>()
   let rounds = 0
@@ -121,18 +139,18 @@ try {
         failures.set(c.name, `${outcome.stdout}${outcome.stderr}`.trim().split('\n')[0] ?? '')
         continue
       }
-      samples.get(c.name)?.push(outcome.ms)
+      samples.get(c.name)?.push(outcome)
       if (c.name === 'steps') (JSON.parse(outcome.stdout) as number[]).forEach((ms, i) => steps[i]?.push(ms))
     }
     rounds++
   }
   const results = Object.fromEntries([...samples].map(([name, ms]) => [name, summary(ms)]))
   console.log(`${rounds} rounds against one node on 127.0.0.1 (ms, wall time per process)`)
-  console.log(`${'case'.padEnd(18)} ${'median'.padStart(7)} ${'p90'.padStart(7)} ${'min'.padStart(7)} ${'max'.padStart(7)}  runs`)
+  console.log(`${'case'.padEnd(18)} ${['median', 'p90', 'min', 'max', 'cpu'].map((h) => h.padStart(7)).join(' ')}  runs`)
   for (const [name, s] of Object.entries(results)) {
-    console.log(`${name.padEnd(18)} ${[s.median, s.p90, s.min, s.max].map((v) => v.toFixed(0).padStart(7)).join(' ')}  ${s.runs}`)
+    console.log(`${name.padEnd(18)} ${[s.median, s.p90, s.min, s.max, s.cpuMedian].map((v) => v.toFixed(0).padStart(7)).join(' ')}  ${s.runs}`)
   }
-  const stepMedians = Object.fromEntries(STEPS.map((name, i) => [name, summary(steps[i] ?? []).median]))
+  const stepMedians = Object.fromEntries(STEPS.map((name, i) => [name, median(steps[i] ?? [])]))
   console.log(`steps (median ms): ${Object.entries(stepMedians).map(([name, ms]) => `${name} ${ms.toFixed(0)}`).join(', ')}`)
   for (const [name, first] of failures) console.log(`FAILED ${name}: ${first}`)
   console.log(JSON.stringify({ rounds, results, steps: stepMedians, failures: Object.fromEntries(failures) }))
