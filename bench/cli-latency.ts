@@ -75,9 +75,14 @@ function summary (samples: Outcome[]): { runs: number, median: number, p90: numb
   return { runs: sorted.length, median: percentile(sorted, 0.5), p90: percentile(sorted, 0.9), min: sorted[0] ?? NaN, max: sorted.at(-1) ?? NaN, cpuMedian: median(samples.map((s) => s.cpuMs)) }
 }
 
-/** The client's connect path, step by step, bundled from src/ like the CLI: each run prints one JSON line of step times. */
+/**
+ * The client's connect path, step by step, bundled from src/ and compile-cached like the CLI: each run prints one JSON
+ * line of step times.
+ */
 async function bundleSteps (dir: string): Promise<string> {
   const script = `
+const { enableCompileCache } = await import('node:module')
+enableCompileCache()
 const t0 = performance.now()
 const { createClientHost } = await import('./src/net/libp2p/client-host.ts')
 const { Libp2pTransport } = await import('./src/net/libp2p/libp2p-transport.ts')
