@@ -66,8 +66,8 @@ interface Shared {
  * The library facade: a client of a running cluster. It learns the ring from a member and sends each key to the
  * first of its replicas, which coordinates the request at the requested level; if that member is unreachable, any
  * other member coordinates it. Concurrent calls share one stream per member and are coalesced by the transport.
- * The ring is learned in the background after the first reply, so a one-shot client (a CLI command) pays for
- * nothing but its own request: until the ring arrives, every request goes to the contact node.
+ * The ring is asked for when the client opens but not waited for, so a one-shot client (a CLI command) pays no
+ * round trip for it: until it arrives, requests go to the contact node.
  */
 export class DistributedCache {
   private readonly timeoutMs: number
@@ -85,7 +85,8 @@ export class DistributedCache {
 
   /**
    * A client over `connection` that talks to the cluster through `seeds` (ids from `connection.transport.connect`):
-   * the first is the contact node, the others are fallbacks until the ring names the members. Sends nothing yet.
+   * the first is the contact node, the others are fallbacks until the ring names the members. It asks the contact
+   * node for the ring and returns without waiting for the answer.
    */
   static async open (connection: ClientConnection, seeds: NodeId[], init: DistributedCacheInit = {}): Promise<DistributedCache> {
     if (seeds.length === 0) {
@@ -93,7 +94,9 @@ export class DistributedCache {
       throw new NetworkError('no seed node to talk to')
     }
     const clock = init.clock ?? systemClock
-    return new DistributedCache({ connection, router: new Router(seeds), clock, learnedAt: Number.NEGATIVE_INFINITY, refreshing: false }, init)
+    const client = new DistributedCache({ connection, router: new Router(seeds), clock, learnedAt: Number.NEGATIVE_INFINITY, refreshing: false }, init)
+    client.refreshIfStale()
+    return client
   }
 
   /**
@@ -269,14 +272,11 @@ export class DistributedCache {
    * falling back to any other member (which coordinates it); the reply's time goes into the session.
    */
   private async routed<R extends Versioned> (key: string, req: CacheRequest, opts: RequestLevel): Promise<R> {
+    this.refreshIfStale()
     const first = this.shared.router.ownerOf(key) ?? this.shared.router.contact
-    try {
-      const reply = await this.withFallback<R>(first, { ...req, ...this.options(key, opts) })
-      this.token?.observe(key, reply.ts)
-      return reply
-    } finally {
-      this.refreshIfStale()
-    }
+    const reply = await this.withFallback<R>(first, { ...req, ...this.options(key, opts) })
+    this.token?.observe(key, reply.ts)
+    return reply
   }
 
   /** A cluster-wide request, served by the contact node (or another member if it is gone). */
@@ -317,6 +317,7 @@ export class DistributedCache {
 
   /** Splits keys by first replica, sends one request per member in parallel, and returns per-key results in order. */
   private async perReplica<T> (keys: string[], makeRequest: (part: string[]) => CacheRequest): Promise<Array<KeyResult<T>>> {
+    this.refreshIfStale()
     const results = new Array<KeyResult<T>>(keys.length)
     await Promise.all([...this.shared.router.groupByOwner(keys)].map(async ([owner, indexes]) => {
       const part = indexes.map((i) => keys[i] as string)
@@ -328,14 +329,10 @@ export class DistributedCache {
         indexes.forEach((i) => { results[i] = { key: keys[i] as string, ok: false, error } })
       }
     }))
-    this.refreshIfStale()
     return results
   }
 
-  /**
-   * Members join and die: a ring older than ringRefreshMs (or none yet) is fetched in the background once a request
-   * is done, so it never sits in front of one.
-   */
+  /** Members join and die: a ring older than ringRefreshMs is refreshed in the background, off the request's path. */
   private refreshIfStale (): void {
     const shared = this.shared
     if (shared.refreshing || shared.clock.now() - shared.learnedAt < this.ringRefreshMs) return
