@@ -6,7 +6,7 @@
 // Cases: bare `node -e 0`, `dcache --version` (Node + the CLI bundle + oclif), `dcache get`, `dcache put`, and with
 // --npx `npx dcache get` (npm's own start-up on top). `steps` runs the client's connect path from the same source,
 // bundled the way the CLI is, and reports each step's median: import, host start, dial (TCP + Noise + Yamux), first
-// request (the RPC stream opens with it), close.
+// request (the RPC stream opens with it, the ring request just ahead of it), close.
 // Usage: npm run build && node --import tsx bench/cli-latency.ts [--runs 20] [--npx] [--max-seconds 300]
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -162,5 +162,5 @@ try {
   if (failures.size > 0) process.exitCode = 1
 } finally {
   await cluster.stop()
-  if (process.env.KEEP === undefined) await rm(scratch, { recursive: true, force: true })
+  await rm(scratch, { recursive: true, force: true })
 }
