@@ -118,8 +118,9 @@ process.exit()
 }
 
 const scratch = await mkdtemp(join(tmpdir(), 'dcache-cli-latency-'))
-const cluster = await LocalCluster.start({ nodes: 1 })
+let cluster: LocalCluster | undefined
 try {
+  cluster = await LocalCluster.start({ nodes: 1 })
   const node = cluster.nodes[0]?.address as string
   const env = { ...process.env, DCACHE_NODE: node, NODE_DISABLE_COLORS: '1' }
   const stepsScript = await bundleSteps(scratch)
@@ -161,6 +162,6 @@ try {
   console.log(JSON.stringify({ rounds, results, steps: stepMedians, failures: Object.fromEntries(failures) }))
   if (failures.size > 0) process.exitCode = 1
 } finally {
-  await cluster.stop()
+  await cluster?.stop()
   await rm(scratch, { recursive: true, force: true })
 }
