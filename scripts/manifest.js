@@ -1,4 +1,6 @@
-// Writes oclif.manifest.json from dist/commands without the 221-package `oclif` CLI.
+// Writes oclif.manifest.json (every command's flags, args and help, read by oclif at start-up instead of building
+// it from the command classes) from the commands the CLI bundle exports, without the 221-package `oclif` CLI.
+// Run after scripts/bundle-cli.js.
 import { writeFileSync } from 'node:fs'
 import { Plugin } from '@oclif/core'
 

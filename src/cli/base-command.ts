@@ -77,6 +77,8 @@ export abstract class ClientCommand extends BaseCommand {
   private client?: DistributedCache
   private view?: DistributedCache
   private session?: { file: string, token: SessionToken }
+  /** Where the members this client learns are remembered, when it found the cluster through the data dir. */
+  private membersFile?: string
   /** The KEY argument once parsed, so that an error can name it. */
   private subjectKey?: string
 
@@ -100,7 +102,7 @@ export abstract class ClientCommand extends BaseCommand {
     const session = flags.session === undefined ? undefined : { file: flags.session, token: await loadSession(flags.session) }
     const { connectClient } = await import('../client/connect.js')
     this.client = await connectClient(addresses, { timeout: flags.timeout, swarmKey, consistency: flags.consistency })
-    if (membersFile !== undefined) await rememberMembers(membersFile, this.client.members)
+    this.membersFile = membersFile
     this.session = session
     this.view = session === undefined ? this.client : this.client.session(session.token)
     return this.view
@@ -125,6 +127,8 @@ export abstract class ClientCommand extends BaseCommand {
 
   protected override async finally (err: Error | undefined): Promise<unknown> {
     if (this.session !== undefined) await saveSession(this.session.file, this.session.token)
+    // at the end: the client learns the members with the ring, which rides along with its first request
+    if (this.membersFile !== undefined && this.client !== undefined) await rememberMembers(this.membersFile, this.client.members)
     await this.client?.close()
     return await super.finally(err)
   }

@@ -1,7 +1,10 @@
 import { NetworkError, TimeoutError } from '../common/errors.js'
 import { REQUEST_TIMEOUT_MS } from '../config/defaults.js'
-import { createHost, Libp2pTransport } from '../net/libp2p/index.js'
+// Not ../net/libp2p/index.js: that would load the member host and its gossipsub, identify and mDNS too.
+import { createClientHost } from '../net/libp2p/client-host.js'
+import { Libp2pTransport } from '../net/libp2p/libp2p-transport.js'
 import { DistributedCache, type DistributedCacheInit } from './distributed-cache.js'
+import type { NodeId, Transport } from '../net/transport.js'
 
 export interface ConnectOptions extends DistributedCacheInit {
   /** Contents of the cluster's swarm key, if it runs as a private network. */
@@ -9,26 +12,27 @@ export interface ConnectOptions extends DistributedCacheInit {
 }
 
 /**
- * Connects a client to a cluster through the first of `addresses` (member multiaddrs; the /p2p/<id> may be left out)
- * that answers: the rest are fallbacks. The client runs its own libp2p host that listens nowhere; close() stops it.
- * Throws TimeoutError when no address answered in time, NetworkError when some refused.
+ * Connects a client to a cluster through member addresses (multiaddrs; the /p2p/<id> may be left out): it dials them
+ * in order until one answers, which becomes the contact node; the later ones are kept as fallbacks and dialled only
+ * if needed. The client runs its own libp2p host that listens nowhere; close() stops it. Throws TimeoutError when no
+ * address answered in time, NetworkError when some refused.
  */
 export async function connectClient (addresses: string[], options: ConnectOptions = {}): Promise<DistributedCache> {
   const timeoutMs = options.timeout ?? REQUEST_TIMEOUT_MS
-  const host = await createHost({ listen: [], swarmKey: options.swarmKey })
+  const host = await createClientHost({ swarmKey: options.swarmKey })
   const transport = new Libp2pTransport(host, { requestTimeoutMs: options.timeout })
   await transport.start()
   const connection = { transport, close: async () => { await transport.stop() } }
   const failures: Array<{ address: string, error: Error }> = []
-  for (const address of addresses) {
-    let seed: string
+  for (const [index, address] of addresses.entries()) {
+    let contact: NodeId
     try {
-      seed = await transport.connect(address, { signal: AbortSignal.timeout(timeoutMs) })
+      contact = await transport.connect(address, { signal: AbortSignal.timeout(timeoutMs) })
     } catch (err) {
       failures.push({ address, error: err as Error })
       continue
     }
-    return await DistributedCache.open(connection, [seed], options)
+    return await DistributedCache.open(connection, [contact, ...fallbacks(transport, addresses.slice(index + 1))], options)
   }
   await connection.close()
   if (failures.length > 0 && failures.every((f) => f.error instanceof TimeoutError)) {
@@ -38,4 +42,14 @@ export async function connectClient (addresses: string[], options: ConnectOption
   if (failures.length === 1) throw (failures[0] as { error: Error }).error
   const reasons = failures.map((f) => f.error.message.includes(f.address) ? f.error.message : `${f.address}: ${f.error.message}`)
   throw new NetworkError(`cannot reach any node (${reasons.join('; ')})`)
+}
+
+/** The members behind `addresses` that name their peer id, with the addresses stored for a later dial. */
+function fallbacks (transport: Transport, addresses: string[]): NodeId[] {
+  return addresses.flatMap((address) => {
+    const id = /\/p2p\/([^/]+)$/.exec(address)?.[1]
+    if (id === undefined) return []
+    transport.addAddresses(id, [address])
+    return [id]
+  })
 }

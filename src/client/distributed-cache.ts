@@ -58,6 +58,7 @@ interface Shared {
   connection: ClientConnection
   router: Router
   clock: Clock
+  /** When the ring was last learned; -Infinity before the first. */
   learnedAt: number
   refreshing: boolean
 }
@@ -66,6 +67,8 @@ interface Shared {
  * The library facade: a client of a running cluster. It learns the ring from a member and sends each key to the
  * first of its replicas, which coordinates the request at the requested level; if that member is unreachable, any
  * other member coordinates it. Concurrent calls share one stream per member and are coalesced by the transport.
+ * The ring is asked for when the client opens but not waited for, so a one-shot client (a CLI command) pays no
+ * round trip for it: until it arrives, requests go to the contact node.
  */
 export class DistributedCache {
   private readonly timeoutMs: number
@@ -81,22 +84,20 @@ export class DistributedCache {
     this.ringRefreshMs = init.ringRefreshMs ?? 5000
   }
 
-  /** Connects through the first reachable seed (ids from `connection.transport.connect`) and learns the ring. */
+  /**
+   * A client over `connection` that talks to the cluster through `seeds` (ids from `connection.transport.connect`):
+   * the first is the contact node, the others are fallbacks until the ring names the members. It asks the contact
+   * node for the ring and returns without waiting for the answer.
+   */
   static async open (connection: ClientConnection, seeds: NodeId[], init: DistributedCacheInit = {}): Promise<DistributedCache> {
-    const timeoutMs = init.timeout ?? REQUEST_TIMEOUT_MS
-    const clock = init.clock ?? systemClock
-    let lastError: unknown
-    for (const seed of seeds) {
-      try {
-        const info = await call<ClusterInfo>(connection.transport, seed, { op: 'cluster' }, timeoutMs)
-        for (const m of info.members) connection.transport.addAddresses(m.id, m.addresses)
-        return new DistributedCache({ connection, router: new Router(info), clock, learnedAt: clock.now(), refreshing: false }, init)
-      } catch (err) {
-        lastError = err
-      }
+    if (seeds.length === 0) {
+      await connection.close()
+      throw new NetworkError('no seed node to talk to')
     }
-    await connection.close()
-    throw lastError instanceof CacheError ? lastError : new NetworkError(`no seed node reachable: ${String(lastError)}`)
+    const clock = init.clock ?? systemClock
+    const client = new DistributedCache({ connection, router: new Router(seeds), clock, learnedAt: Number.NEGATIVE_INFINITY, refreshing: false }, init)
+    client.refreshIfStale()
+    return client
   }
 
   /**
@@ -264,17 +265,17 @@ export class DistributedCache {
 
   /** The member the client talks to for cluster-wide requests. */
   get contactNode (): NodeId {
-    return this.shared.router.cluster.self
+    return this.shared.router.contact
   }
 
   /** The members as this client last learned them, with their addresses (no request). */
   get members (): readonly MemberView[] {
-    return this.shared.router.cluster.members
+    return this.shared.router.members
   }
 
   /** The member a request for `key` goes to first: its first live replica as last learned, else the contact node. */
   nodeFor (key: string): NodeId {
-    return this.shared.router.ownerOf(key) ?? this.shared.router.cluster.self
+    return this.shared.router.ownerOf(key) ?? this.shared.router.contact
   }
 
   /** Closes the client's connection; a session leaves it to the client it came from. */
@@ -287,7 +288,7 @@ export class DistributedCache {
    * value of a request before any part of it is sent: a multi-key request with one bad key changes nothing.
    */
   private checkInput (keys: readonly string[], values: ReadonlyArray<readonly [string, Uint8Array]> = []): void {
-    const limits = this.shared.router.cluster.limits
+    const limits = this.shared.router.limits
     for (const key of keys) checkKey(key, limits?.maxKeyBytes ?? Infinity)
     if (limits !== undefined) for (const [key, value] of values) checkValueSize(key, valueSize(value), limits.maxValueBytes)
   }
@@ -321,7 +322,7 @@ export class DistributedCache {
 
   /** A cluster-wide request, served by the contact node (or another member if it is gone). */
   private async any<T> (req: CacheRequest): Promise<T> {
-    return await this.withFallback(this.shared.router.cluster.self, req)
+    return await this.withFallback(this.shared.router.contact, req)
   }
 
   /**
@@ -382,7 +383,7 @@ export class DistributedCache {
     const shared = this.shared
     if (shared.refreshing || shared.clock.now() - shared.learnedAt < this.ringRefreshMs) return
     shared.refreshing = true
-    void this.refreshFrom(shared.router.cluster.self).finally(() => { shared.refreshing = false })
+    void this.refreshFrom(shared.router.contact).finally(() => { shared.refreshing = false })
   }
 
   private async refreshFrom (member: NodeId): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Connection, PeerId, Stream } from '@libp2p/interface'
-import type { Message } from '@libp2p/gossipsub'
+import type { GossipSub, Message } from '@libp2p/gossipsub'
 import { logger } from '@libp2p/logger'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
@@ -9,6 +9,7 @@ import { errorFromAbortSignal } from '../abort.js'
 import { MAX_FRAME_BYTES, RPC_STREAM_PROTOCOL } from '../constants.js'
 import type { NodeId, RequestHandler, RequestOptions, Transport } from '../transport.js'
 import { findHandshakeError } from './handshake.js'
+import type { ClientHost } from './client-host.js'
 import type { DcacheHost } from './host.js'
 import { RpcChannel } from './rpc-channel.js'
 import { emptyTransportStats, type TransportStats } from './transport-stats.js'
@@ -37,9 +38,9 @@ export interface Libp2pTransportInit {
  * The Transport over a libp2p host. Requests to a peer ride on one long-lived outbound stream of
  * `/dcache/rpc/1.0.0` per peer, the Transport protocol travelling as each frame's `op`, many requests in flight;
  * frames queued in one event-loop turn go out in one write. publish/subscribe is gossipsub.
- * The transport owns the host: stop() stops both.
+ * The transport owns the host: stop() stops both. Over a ClientHost (no gossipsub) it only sends requests.
  */
-export class Libp2pTransport implements Transport {
+export class Libp2pTransport<Host extends DcacheHost | ClientHost = DcacheHost> implements Transport {
   readonly self: NodeId
   private readonly requestTimeoutMs: number
   private readonly maxFrameBytes: number
@@ -56,8 +57,12 @@ export class Libp2pTransport implements Transport {
   private readonly turns = new WeakMap<Connection, WriteTurn>()
   private started = false
 
-  constructor (readonly host: DcacheHost, init: Libp2pTransportInit = {}) {
+  /** Absent on a ClientHost: publish and subscribe then throw. */
+  private readonly pubsub?: GossipSub
+
+  constructor (readonly host: Host, init: Libp2pTransportInit = {}) {
     this.self = host.peerId.toString()
+    this.pubsub = 'pubsub' in host.services ? host.services.pubsub as GossipSub : undefined
     this.requestTimeoutMs = init.requestTimeoutMs ?? REQUEST_TIMEOUT_MS
     this.maxFrameBytes = init.maxFrameBytes ?? MAX_FRAME_BYTES
     this.maxInboundStreams = init.maxInboundStreams ?? 4
@@ -70,14 +75,14 @@ export class Libp2pTransport implements Transport {
     await this.host.handle(RPC_STREAM_PROTOCOL, (stream, connection) => { this.acceptStream(stream, connection) }, {
       maxInboundStreams: this.maxInboundStreams
     })
-    this.host.services.pubsub.addEventListener('message', this.onPubsubMessage)
+    this.pubsub?.addEventListener('message', this.onPubsubMessage)
   }
 
   /** Closes every RPC stream (pending requests fail with NetworkError) and stops the host. */
   async stop (): Promise<void> {
     if (!this.started) return
     this.started = false
-    this.host.services.pubsub.removeEventListener('message', this.onPubsubMessage)
+    this.pubsub?.removeEventListener('message', this.onPubsubMessage)
     await this.host.unhandle(RPC_STREAM_PROTOCOL).catch(() => {})
     const channels = [...this.inbound, ...[...this.outbound.values()].filter((c) => c instanceof RpcChannel)]
     await Promise.all(channels.map(async (channel) => { await channel.close() }))
@@ -127,24 +132,25 @@ export class Libp2pTransport implements Transport {
 
   async publish (topic: string, data: Uint8Array): Promise<void> {
     try {
-      await this.host.services.pubsub.publish(topic, data)
+      await this.pubsubOrThrow().publish(topic, data)
     } catch (err) {
       throw new NetworkError(`publish to ${topic} failed: ${err instanceof Error ? err.message : String(err)}`)
     }
   }
 
   subscribe (topic: string, fn: Subscriber): () => void {
+    const pubsub = this.pubsubOrThrow()
     let set = this.subscribers.get(topic)
     if (set === undefined) {
       this.subscribers.set(topic, set = new Set())
-      this.host.services.pubsub.subscribe(topic)
+      pubsub.subscribe(topic)
     }
     set.add(fn)
     return () => {
       set.delete(fn)
       if (set.size > 0 || this.subscribers.get(topic) !== set) return
       this.subscribers.delete(topic)
-      this.host.services.pubsub.unsubscribe(topic)
+      pubsub.unsubscribe(topic)
     }
   }
 
@@ -156,7 +162,7 @@ export class Libp2pTransport implements Transport {
   async waitForTopicPeers (topic: string, n = 1, signal?: AbortSignal): Promise<void> {
     if (this.publishablePeers(topic) >= n) return
     if (signal?.aborted === true) throw errorFromAbortSignal(signal)
-    const pubsub = this.host.services.pubsub
+    const pubsub = this.pubsubOrThrow()
     await new Promise<void>((resolve, reject) => {
       let poll: ReturnType<typeof setTimeout> | undefined
       const done = (err?: Error): void => {
@@ -180,10 +186,15 @@ export class Libp2pTransport implements Transport {
 
   /** Subscribers of `topic` to which gossipsub has an outbound stream, i.e. that a publish now would reach. */
   private publishablePeers (topic: string): number {
-    const pubsub = this.host.services.pubsub
+    const pubsub = this.pubsubOrThrow()
     const protocols = new Set(pubsub.protocols)
     return pubsub.getSubscribers(topic).filter((peer) => this.host.getConnections(peer).some((connection) =>
       connection.streams.some((stream) => stream.direction === 'outbound' && protocols.has(stream.protocol)))).length
+  }
+
+  private pubsubOrThrow (): GossipSub {
+    if (this.pubsub === undefined) throw new NetworkError('this host has no gossipsub (a client host only sends requests)')
+    return this.pubsub
   }
 
   addresses (): string[] {
