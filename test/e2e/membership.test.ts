@@ -6,23 +6,13 @@ import { createInterface } from 'node:readline'
 import { DCACHE_BIN, LocalCluster, type LocalNode } from '../../src/cli/local-cluster.js'
 import { connectClient } from '../../src/client/connect.js'
 import { runCli } from '../support/cli.js'
+import { idOf, waitForView } from '../support/cluster-view.js'
 import type { DistributedCache } from '../../src/client/distributed-cache.js'
 import type { ClusterInfo } from '../../src/node/protocol.js'
 import type { NodeEvent } from '../../src/node/event-log.js'
 
 const NODE_ARGS = ['--preset', 'local']
-const idOf = (node: LocalNode): string => node.address.split('/p2p/')[1] as string
 
-/** Asks `client`'s contact node for its view until `check` holds (the cluster has no push channel to clients). */
-async function waitForView (client: DistributedCache, check: (info: ClusterInfo) => boolean, what: string, timeoutMs = 30_000): Promise<ClusterInfo> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const info = await client.getClusterInfo()
-    if (check(info)) return info
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(info.members.map((m) => [m.name, m.state]))}`)
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-}
 
 /**
  * `dcache events --follow --json` against `node`, read line by line until a wanted event shows (or `timeoutMs`
