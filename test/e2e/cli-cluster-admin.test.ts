@@ -11,7 +11,6 @@ import { runCli } from '../support/cli.js'
 import { idOf, waitForView } from '../support/cluster-view.js'
 import type { ClusterStatus } from '../../src/cli/cluster-status.js'
 import type { DistributedCache } from '../../src/client/distributed-cache.js'
-import type { ClusterInfo } from '../../src/node/protocol.js'
 import type { NodeEvent } from '../../src/node/event-log.js'
 
 const NODE_ARGS = ['--preset', 'local']
