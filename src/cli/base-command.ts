@@ -114,9 +114,12 @@ export abstract class ClientCommand extends BaseCommand {
     if (!this.jsonEnabled()) this.logToStderr(`${what}: ${key} (asked ${this.client === undefined ? 'the cluster' : nodeLabel(this.client, key)})`)
   }
 
-  /** An error of the cluster, once connected, names the key and the node asked (a local check's error needs neither). */
+  /**
+   * An error of the cluster, once connected, names the key and the node asked; the client's own input checks (which
+   * name the bad key or value themselves, and ran before anything was sent) need neither.
+   */
   protected override errorContext (err: Error, message: string): string[] {
-    if (!(err instanceof CacheError) || this.client === undefined) return []
+    if (!(err instanceof CacheError) || this.client === undefined || CLIENT_INPUT_CODES.has(err.code)) return []
     const key = this.subjectKey
     const node = nodeLabel(this.client, key)
     return [
@@ -136,10 +139,17 @@ export abstract class ClientCommand extends BaseCommand {
   }
 }
 
-/** The member asked about `key` (the contact node for cluster-wide requests) as the tables show it: name and id suffix. */
+/** Codes of the checks the client runs on every key and value before it sends a request. */
+const CLIENT_INPUT_CODES = new Set(['INVALID_KEY', 'VALUE_TOO_LARGE'])
+
+/**
+ * The member asked about `key` (the contact node for cluster-wide requests) as the tables show it: name and id
+ * suffix, or the suffix alone before the client learned the members.
+ */
 function nodeLabel (client: DistributedCache, key: string | undefined): string {
   const id = key === undefined ? client.contactNode : client.nodeFor(key)
-  return `${client.members.find((m) => m.id === id)?.name ?? '?'} ${shortId(id)}`
+  const name = client.members.find((m) => m.id === id)?.name
+  return name === undefined ? shortId(id) : `${name} ${shortId(id)}`
 }
 
 /** Whether `message` names `word` as a word of its own ("value of a is …"), not inside another ("cannot reach"). */

@@ -1,6 +1,7 @@
 // A swarm key mismatch on either side is a handshake failure that says so, at once, on both sides.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
+import { connect as tcpConnect } from 'node:net'
 import { generateKey } from '@libp2p/pnet'
 import { NetworkError } from '../../src/common/errors.js'
 import { createLog } from '../../src/common/log.js'
@@ -84,6 +85,31 @@ test('the same key on both sides connects, and nothing is refused', async () => 
     assert.equal(refused, [])
   } finally {
     await Promise.all([node, client].map(async (t) => { await t.stop() }))
+  }
+})
+
+test('a peer that closes before sending a byte (a client that gave up) is not reported as a swarm key mismatch', async () => {
+  const { lines: refused, log, all } = collectingLog(1)
+  const node = new Libp2pTransport(await createHost({ listen: LOOPBACK, log }))
+  try {
+    await node.start()
+    const [host, port] = (/\/ip4\/([^/]+)\/tcp\/(\d+)/.exec(node.addresses()[0] as string) ?? []).slice(1) as [string, string]
+    /** Opens a connection, sends `bytes`, closes it; returns its local port, which the node's log names. */
+    const rawConnection = async (bytes: string): Promise<number> => {
+      const socket = tcpConnect(Number(port), host)
+      await new Promise<void>((resolve, reject) => { socket.once('connect', resolve).once('error', reject) })
+      const localPort = socket.localPort as number
+      await new Promise<void>((resolve) => { socket.end(bytes, resolve) })
+      return localPort
+    }
+    const gaveUp = await rawConnection('')
+    const otherProtocol = await rawConnection('GET / HTTP/1.1\r\n\r\n')
+    await all()
+    assert.is(refused.length, 1, refused.join('\n'))
+    assert.match(refused[0] as string, new RegExp(`from /ip4/127\\.0\\.0\\.1/tcp/${otherProtocol}: it sent no libp2p handshake`))
+    assert.not.match(refused[0] as string, new RegExp(`/tcp/${gaveUp}:`))
+  } finally {
+    await node.stop()
   }
 })
 

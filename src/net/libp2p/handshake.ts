@@ -49,37 +49,39 @@ export function handshakeGuard (init: GuardInit): () => ConnectionProtector {
     async protect (connection: MessageStream, options?: AbortOptions): Promise<MessageStream> {
       const stream = pnet === undefined ? connection : await pnet.protect(connection, options)
       if (connection.direction !== 'inbound') return stream
-      if (!await startsWithHeader(stream, options)) {
-        const remote = String((connection as { remoteAddr?: unknown }).remoteAddr ?? 'a peer')
-        init.onRefused?.(remote, reason)
-        throw new HandshakeError(`refused a connection from ${remote}: ${reason}`)
-      }
-      return stream
+      const start = await readHeader(stream, options)
+      if (start === 'header') return stream
+      const remote = String((connection as { remoteAddr?: unknown }).remoteAddr ?? 'a peer')
+      // a peer that closed before sending a byte gave up (a client's timeout), it did not speak another protocol
+      if (start === 'closed') throw new HandshakeError(`${remote} closed the connection before its handshake`)
+      init.onRefused?.(remote, reason)
+      throw new HandshakeError(`refused a connection from ${remote}: ${reason}`)
     }
   })
 }
 
 /**
  * Reads until the multistream-select header is complete or a byte differs from it; puts what it read back. The
- * dialer always speaks first, so this never waits on the other side; false also when the peer closes first.
+ * dialer always speaks first, so this never waits on the other side. 'closed': the peer closed before sending a
+ * byte; 'other': it sent something else, or closed part way through the header.
  */
-async function startsWithHeader (stream: MessageStream, options?: AbortOptions): Promise<boolean> {
+async function readHeader (stream: MessageStream, options?: AbortOptions): Promise<'header' | 'other' | 'closed'> {
   const bytes = byteStream(stream)
   const seen: Uint8Array[] = []
   let length = 0
   for (;;) {
     const chunk = await bytes.read(options)
-    if (chunk === null) return false
+    if (chunk === null) return length === 0 ? 'closed' : 'other'
     const data = chunk.subarray()
     const compared = Math.min(data.length, MULTISTREAM_HEADER.length - length)
-    for (let i = 0; i < compared; i++) if (data[i] !== MULTISTREAM_HEADER[length + i]) return false
+    for (let i = 0; i < compared; i++) if (data[i] !== MULTISTREAM_HEADER[length + i]) return 'other'
     seen.push(data)
     length += data.length
     if (length >= MULTISTREAM_HEADER.length) break
   }
   bytes.unwrap()
   stream.unshift(Buffer.concat(seen))
-  return true
+  return 'header'
 }
 
 /**
