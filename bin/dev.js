@@ -7,4 +7,6 @@ import { execute } from '@oclif/core'
 const root = fileURLToPath(new URL('..', import.meta.url))
 const pjson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
 pjson.oclif.commands = './src/commands'
+// the bundle's init hook loads bundled commands, which development mode finds in src/commands itself
+delete pjson.oclif.hooks.init
 await execute({ development: true, dir: import.meta.url, loadOptions: { root, pjson, isRoot: true, ignoreManifest: true } })

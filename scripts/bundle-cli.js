@@ -1,7 +1,7 @@
 // Bundles the CLI (oclif, every command, and the code they load on demand) into dist/bundle/ with esbuild.
 // Loading ~600 separate ESM files cost a `dcache get` more than half a second; one bundle parses in a few
 // milliseconds. Commands come from src/commands/**/*.ts (the same files `npm run dev` finds), listed for oclif's
-// "explicit" command discovery (package.json oclif.commands). Heavy modules a command imports with `await import()`
+// "explicit" command discovery (package.json oclif.commands) and loaded on demand. Heavy modules a command imports with `await import()`
 // (libp2p, blessed) become chunks of their own, so `--help` and light commands never load them.
 import { readdirSync, rmSync } from 'node:fs'
 import { join, relative } from 'node:path'
@@ -25,12 +25,25 @@ const commands = commandFiles(COMMANDS_DIR).map((file, i) => ({
   file: `./${file}`
 }))
 
+// Each command is a chunk of its own, imported by the init hook once oclif has named the command that runs (its
+// flags and help come from oclif.manifest.json): importing every command up front loaded libp2p's crypto, msgpackr
+// and yaml into every start, `dcache --version` included.
 const entry = [
   "export { execute } from '@oclif/core'",
   // hooks come from the bundle too: a hook file of its own would load a second, unbundled oclif (~0.3 s)
   "export { default as commandNotFound } from './src/hooks/command-not-found.ts'",
-  ...commands.map((c) => `import ${c.name} from '${c.file}'`),
-  `export const COMMANDS = {\n${commands.map((c) => `  '${c.id}': ${c.name}`).join(',\n')}\n}`
+  `const LOADERS = {\n${commands.map((c) => `  '${c.id}': () => import('${c.file}')`).join(',\n')}\n}`,
+  '/** The command classes oclif finds by id (package.json oclif.commands): the ones loaded so far. */',
+  'export const COMMANDS = {}',
+  '/** Loads the commands `ids` (default: all of them, for scripts/manifest.js) into COMMANDS. */',
+  'export async function loadCommands (ids = Object.keys(LOADERS)) {',
+  '  await Promise.all(ids.map(async (id) => { COMMANDS[id] = (await LOADERS[id]()).default }))',
+  '}',
+  '/** The init hook: loads the command that is about to run (findCommand resolves aliases), if there is one. */',
+  'export async function init (opts) {',
+  "  const id = opts.id === undefined ? undefined : opts.config.findCommand(opts.id)?.id",
+  '  if (id !== undefined && id in LOADERS) await loadCommands([id])',
+  '}'
 ].join('\n')
 
 rmSync(OUT_DIR, { recursive: true, force: true })
