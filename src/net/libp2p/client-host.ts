@@ -4,6 +4,7 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 import { tcp } from '@libp2p/tcp'
 import { createLibp2p } from 'libp2p'
 import { handshakeGuard, reportHandshakeFailures } from './handshake.js'
+import { noiseCrypto } from './noise-crypto.js'
 
 /** A host that only dials: no listener, no identify, no gossipsub. */
 export type ClientHost = Libp2p
@@ -23,7 +24,7 @@ export async function createClientHost (init: ClientHostInit = {}): Promise<Clie
     addresses: { listen: [] },
     // the member host's handshake checks, so a swarm key mismatch is reported as one, not as a reset or a timeout
     transports: [reportHandshakeFailures(tcp())],
-    connectionEncrypters: [noise()],
+    connectionEncrypters: [noise({ crypto: noiseCrypto })],
     streamMuxers: [yamux()],
     connectionProtector: handshakeGuard({ swarmKey: init.swarmKey })
   })
