@@ -1,7 +1,4 @@
-import { createRequire } from 'node:module'
-
-// src/ and dist/ both sit directly under the package root.
-const pkg = createRequire(import.meta.url)('../package.json') as { version: string }
+import { PACKAGE_JSON } from './common/package-root.js'
 
 /** The package version, from package.json. */
-export const version: string = pkg.version
+export const version: string = PACKAGE_JSON.version

@@ -1,16 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
 import { NetworkError } from '../common/errors.js'
-
-/** The dcache executable of this package (bin/run.js), run with the Node that runs us (the pinned Node 22). */
-export const DCACHE_BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
+import { PACKAGE_ROOT } from '../common/package-root.js'
 
 /** The directory of this package (where `npx dcache` finds it). */
-export const PROJECT_DIR = dirname(dirname(DCACHE_BIN))
+export const PROJECT_DIR = PACKAGE_ROOT
+
+/** The dcache executable of this package (bin/run.js), run with the Node that runs us (the pinned Node 22). */
+export const DCACHE_BIN = join(PACKAGE_ROOT, 'bin', 'run.js')
 
 /**
  * A shell command that runs this package's CLI from any directory: the Node that runs us (the pinned Node 22; a

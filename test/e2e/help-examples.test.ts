@@ -228,6 +228,7 @@ async function runExample (ex: Example, dir: string, home: string): Promise<Outc
 /** Parses an example's arguments with the command's own flags and args, without running it. */
 async function parseExample (ex: Example, config: Config): Promise<Outcome> {
   const started = Date.now()
+  await config.runHook('init', { id: ex.id, argv: [] }) // as a run does: the bundle loads the command's chunk then
   const command = await config.findCommand(ex.id)?.load()
   if (command === undefined) return { code: 127, signal: null, stdout: '', stderr: `no command ${ex.id}`, ms: 0 }
   const argv = ex.text.split(/\s+/).slice(1 + ex.id.split(':').length)
