@@ -50,6 +50,8 @@ function runFile (file) {
       running.delete(child)
       const count = (label) => Number(out.match(new RegExp(`${label}:\\s+(\\d+)`))?.[1] ?? NaN)
       const total = count('Total'); const passed = count('Passed'); const skipped = count('Skipped')
+      // uvu reports no error for a failed before/after hook: it only prints fewer passed than total
+      if (total > passed && !log.includes('FAIL')) log += `\n${file}: ${total - passed} test(s) did not pass and uvu printed no error: a before or after hook failed\n`
       if (Number.isNaN(total)) resolve({ passed: 0, failed: 1, skipped: 0, code, log })
       else resolve({ passed, failed: Math.max(total - passed, code === 0 ? 0 : 1), skipped, code, log })
     })
