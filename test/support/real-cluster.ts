@@ -62,7 +62,7 @@ export async function startRealCluster (n: number, overrides: CacheConfigInput =
  * Resolves once `check()` holds, re-checking whenever one of the nodes reports a membership change;
  * rejects after `timeoutMs` with `what` in the message.
  */
-export async function waitForMembership (nodes: RunningNode[], check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+export async function waitForMembership (nodes: RunningNode[], check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
   if (check()) return
   const { promise, resolve, reject } = Promise.withResolvers<void>()
   const unsubscribers = nodes.flatMap((n) => (['member:join', 'member:alive', 'member:suspect', 'member:dead', 'member:left', 'member:update'] as const)
