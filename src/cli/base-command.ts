@@ -25,9 +25,19 @@ export abstract class BaseCommand extends Command {
     const failure = describeFailure(err, `see ${this.config.bin} ${toConfiguredId(this.id ?? '', this.config)} --help`)
     const context = this.errorContext(err, failure.message)
     if (context.length > 0) failure.message += ` (${context.join(', ')})`
-    printFailure(failure, this.jsonEnabled())
+    printFailure(failure, this.jsonRequested())
     // an ExitError: oclif ends the process with this code and prints nothing more
     return this.exit(failure.exit)
+  }
+
+  /**
+   * Whether the user asked for JSON: oclif's --json, or a command's own `--json` flag (`events` prints a JSON line
+   * per event); a failure is JSON then too, even one in the flags that oclif did not get to parse.
+   */
+  protected jsonRequested (): boolean {
+    if (this.jsonEnabled()) return true
+    const beforeEnd = this.argv.indexOf('--')
+    return (beforeEnd < 0 ? this.argv : this.argv.slice(0, beforeEnd)).includes('--json')
   }
 
   /** What the message of `err` should also name, when it does not already (a client names the key and the node). */

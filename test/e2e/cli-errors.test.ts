@@ -58,6 +58,10 @@ test('with --json, usage errors are exactly {"error":{"code":"USAGE","message"}}
   const badValue = await runCli(['incr', 'a', '--by', '1.5', '--json'])
   assert.is(badValue.code, EXIT.USAGE)
   assert.equal(jsonError(badValue), { code: 'USAGE', message: '--by: expected an integer but received: 1.5' })
+  // `events` has a --json flag of its own (a JSON line per event): its failures are JSON too
+  const events = await runCli(['events', '--bogus', '--json'])
+  assert.is(events.code, EXIT.USAGE)
+  assert.equal(jsonError(events), { code: 'USAGE', message: 'unknown flag: --bogus' })
 })
 
 test('without --json, a usage error is one line on stderr pointing to the command\'s help, not the help itself', async () => {
