@@ -10,6 +10,7 @@ import { loadSession, saveSession } from './session-file.js'
 import type { DistributedCache } from '../client/distributed-cache.js'
 import type { SessionToken } from '../client/session.js'
 import { shortId } from '../common/short-id.js'
+import { describeKey } from '../store/input-rules.js'
 
 /**
  * Every dcache command: every failure, flag parsing included, ends as one line on stderr, or with --json as exactly
@@ -48,9 +49,6 @@ export abstract class BaseCommand extends Command {
 
 /** What oclif's parser returns for flags and arguments. */
 type Output = Record<string, unknown>
-
-/** Longest key an error message repeats in full. */
-const MAX_KEY_SHOWN = 64
 
 /**
  * Every command that talks to a cluster: finds a node (--node, DCACHE_NODE, else the default node.addr and the members
@@ -133,7 +131,7 @@ export abstract class ClientCommand extends BaseCommand {
     const key = this.subjectKey
     const node = nodeLabel(this.client, key)
     return [
-      ...(key === undefined || mentions(message, key) ? [] : [`key ${key.length > MAX_KEY_SHOWN ? `${key.slice(0, MAX_KEY_SHOWN)}…` : key}`]),
+      ...(key === undefined || mentions(message, key) ? [] : [`key ${describeKey(key)}`]),
       ...(message.includes(shortId(node)) ? [] : [`node ${node}`])
     ]
   }

@@ -4,6 +4,7 @@ import { REQUEST_TIMEOUT_MS } from '../config/defaults.js'
 import { createClientHost } from '../net/libp2p/client-host.js'
 import { Libp2pTransport } from '../net/libp2p/libp2p-transport.js'
 import { DistributedCache, type DistributedCacheInit } from './distributed-cache.js'
+import { peerIdOf } from './node-address.js'
 import type { NodeId, Transport } from '../net/transport.js'
 
 export interface ConnectOptions extends DistributedCacheInit {
@@ -47,7 +48,7 @@ export async function connectClient (addresses: string[], options: ConnectOption
 /** The members behind `addresses` that name their peer id, with the addresses stored for a later dial. */
 function fallbacks (transport: Transport, addresses: string[]): NodeId[] {
   return addresses.flatMap((address) => {
-    const id = /\/p2p\/([^/]+)$/.exec(address)?.[1]
+    const id = peerIdOf(address)
     if (id === undefined) return []
     transport.addAddresses(id, [address])
     return [id]

@@ -6,6 +6,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { ConfigurationError } from '../common/errors.js'
 import { ADDRESS_FILE } from '../config/defaults.js'
+import { withPeerId } from '../net/transport.js'
 
 /** The file in the default data dir where clients remember the members they learned, one multiaddr per line. */
 export const MEMBERS_FILE = 'members.addr'
@@ -107,7 +108,7 @@ export function parseNodeAddress (text: string): string {
  */
 export async function rememberMembers (file: string, members: ReadonlyArray<{ id: string, addresses: readonly string[], state: string }>): Promise<void> {
   const lines = members.filter((m) => m.state === 'alive')
-    .flatMap((m) => m.addresses.map((a) => a.endsWith(`/p2p/${m.id}`) ? a : `${a}/p2p/${m.id}`))
+    .flatMap((m) => m.addresses.map((a) => withPeerId(a, m.id)))
     .slice(0, MAX_REMEMBERED_ADDRESSES)
   if (lines.length === 0) return
   const text = `${lines.join('\n')}\n`
@@ -126,7 +127,8 @@ function validPort (port: string | undefined): boolean {
   return Number.isInteger(n) && n >= 1 && n <= 65535
 }
 
-function peerIdOf (address: string): string | undefined {
+/** The peer id an address names with /p2p/ID at its end, if any. */
+export function peerIdOf (address: string): string | undefined {
   return /\/p2p\/([^/]+)$/.exec(address)?.[1]
 }
 

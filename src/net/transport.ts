@@ -6,6 +6,11 @@
 /** A member's identity: the string form of its libp2p PeerId (or any unique string in memory). */
 export type NodeId = string
 
+/** A member's multiaddr with its /p2p/ID, as a dial that checks the peer's identity needs it. */
+export function withPeerId (address: string, id: NodeId): string {
+  return address.includes('/p2p/') ? address : `${address}/p2p/${id}`
+}
+
 export interface RequestOptions {
   signal?: AbortSignal
   /**

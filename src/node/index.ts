@@ -8,6 +8,7 @@ import { createHost, Libp2pTransport, loadOrCreatePrivateKey } from '../net/libp
 import { CacheNode } from './cache-node.js'
 import { ensureDataDir } from './data-dir.js'
 import type { CacheConfig } from '../config/index.js'
+import { withPeerId } from '../net/transport.js'
 
 export { CacheNode, type CacheNodeComponents } from './cache-node.js'
 export type { NodeStats } from './stats.js'
@@ -75,7 +76,7 @@ function joinDiscoveredPeers (node: CacheNode, transport: Libp2pTransport): void
   transport.host.addEventListener('peer:discovery', (evt) => {
     const id = evt.detail.id.toString()
     if (id === node.id || node.membership.stateOf(id) === 'alive') return
-    const addresses = evt.detail.multiaddrs.map((addr) => addr.toString().includes('/p2p/') ? addr.toString() : `${addr.toString()}/p2p/${id}`)
+    const addresses = evt.detail.multiaddrs.map((addr) => withPeerId(addr.toString(), id))
     node.join(addresses).catch((err: unknown) => { node.events.record('error', `cannot join discovered peer ${id}: ${(err as Error).message}`) })
   })
 }

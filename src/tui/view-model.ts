@@ -5,6 +5,7 @@ import type { NodeEvent } from '../node/event-log.js'
 import type { NodeStats } from '../node/stats.js'
 import type { MemberChange } from './format.js'
 import { shortId } from '../common/short-id.js'
+import { withPeerId } from '../net/transport.js'
 
 /** What the dashboard reads; `DistributedCache` satisfies it, and tests pass a fake. */
 export interface DashboardSource {
@@ -285,7 +286,7 @@ export class DashboardModel {
     const self = this.info?.members.find((m) => m.id === this.info?.self)
     const address = self?.addresses[0]
     if (self === undefined || address === undefined) return undefined
-    return address.includes('/p2p/') ? address : `${address}/p2p/${self.id}`
+    return withPeerId(address, self.id)
   }
 
   /**
