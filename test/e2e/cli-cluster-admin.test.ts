@@ -16,7 +16,7 @@ import type { NodeEvent } from '../../src/node/event-log.js'
 const NODE_ARGS = ['--preset', 'local']
 
 
-type Line = NodeEvent & { from?: { name: string }, to?: { name: string } }
+type Line = NodeEvent & { from?: { name: string }, to?: { name: string }, error?: { code: string, message: string } }
 
 /** `dcache events --follow --json` as a child process; lines are collected as they come. */
 class Follower {
@@ -163,7 +163,11 @@ test('events --follow goes on from another member when its own is killed, repeat
   await cluster.kill(n2, 'SIGKILL')
   await cluster.kill(n3, 'SIGKILL')
   assert.is(await f.exited, 3, f.errors)
-  assert.match(f.errors, /no member answered for events/)
+  // with --json its failure is the one JSON error object, on stdout after the events
+  const failure = f.lines.at(-1)?.error
+  assert.is(failure?.code, 'NODE_UNAVAILABLE', f.errors)
+  assert.match(failure?.message ?? '', /no member answered for events/)
+  assert.is(f.errors, '')
 })
 
 test.run()
