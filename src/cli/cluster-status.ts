@@ -50,11 +50,6 @@ export function formatMb (bytes: number): string {
   return (bytes / 1024 / 1024).toFixed(1)
 }
 
-/** A ring share 0..1 as a percentage with one decimal. */
-export function formatShare (share: number): string {
-  return `${(share * 100).toFixed(1)}%`
-}
-
 /**
  * A round trip as measured, without false precision (see formatMs); 0 is `<1 ms`, since the system clock counts
  * whole milliseconds.

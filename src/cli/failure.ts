@@ -1,5 +1,6 @@
 import { stripVTControlCharacters } from 'node:util'
 import { CacheError } from '../common/errors.js'
+import { oneLine } from '../common/log.js'
 import { EXIT, UNEXPECTED_CODE, USAGE_CODE, exitCodeFor } from './exit-codes.js'
 
 /** How the CLI reports a failed command: a stable code, a one-line message and the exit code. */
@@ -27,12 +28,12 @@ interface OclifError extends Error {
  * of 1 would read as "key not found").
  */
 export function describeFailure (err: unknown, usageHint?: string): Failure {
-  if (err instanceof CacheError) return { code: err.code, message: oneLine(err.message), exit: exitCodeFor(err) }
-  if (!(err instanceof Error)) return { code: UNEXPECTED_CODE, message: oneLine(String(err)), exit: EXIT.FAILED }
+  if (err instanceof CacheError) return { code: err.code, message: plainLine(err.message), exit: exitCodeFor(err) }
+  if (!(err instanceof Error)) return { code: UNEXPECTED_CODE, message: plainLine(String(err)), exit: EXIT.FAILED }
   const e = err as OclifError
   if (e.parse !== undefined || e.message.startsWith('Parsing --')) return { code: USAGE_CODE, message: usageMessage(e), exit: EXIT.USAGE, hint: usageHint }
   const exit = e.oclif?.exit ?? EXIT.FAILED
-  return { code: exit === EXIT.USAGE ? USAGE_CODE : UNEXPECTED_CODE, message: oneLine(e.message), exit }
+  return { code: exit === EXIT.USAGE ? USAGE_CODE : UNEXPECTED_CODE, message: plainLine(e.message), exit }
 }
 
 /** `{"error":{"code":…,"message":…}}` alone on stdout with --json, else one line on stderr. */
@@ -45,15 +46,15 @@ export function printFailure (failure: Failure, json: boolean): void {
 }
 
 /** Terminal colours out, every line break (oclif's parser writes `\n\t` into its messages) folded into one space. */
-export function oneLine (text: string): string {
-  return stripVTControlCharacters(text).replace(/\s*\n\s*/g, ' ').trim()
+function plainLine (text: string): string {
+  return oneLine(stripVTControlCharacters(text)).trim()
 }
 
 /** oclif's parser messages, made short: no "See more help" line, no argument table, no note on multiple flags. */
 function usageMessage (err: OclifError): string {
   const missing = Array.isArray(err.args) ? err.args.flatMap((a: { name?: unknown }) => typeof a?.name === 'string' ? [a.name] : []) : []
   if (err.message.startsWith('Missing ') && missing.length > 0) return `missing argument${missing.length === 1 ? '' : 's'}: ${missing.join(' ')}`
-  const text = oneLine((err.message.split('See more help with --help')[0] as string)
+  const text = plainLine((err.message.split('See more help with --help')[0] as string)
     .replace(/^Parsing (--\S+)\s*/, '$1: ')
     .replace(/^The following errors? occurred:\s*/, '')
     .replace(/^Nonexistent flags?:/, 'unknown flag:')

@@ -3,6 +3,7 @@ import { ClientCommand } from '../cli/base-command.js'
 import { EXIT, exitCodeFor } from '../cli/exit-codes.js'
 import { ttlFlag } from '../cli/flags.js'
 import { formatTable } from '../cli/table.js'
+import { formatPercent } from '../tui/format.js'
 import { errorFromWire } from '../common/errors.js'
 import type { DistributedCache } from '../client/distributed-cache.js'
 import { checkValueSize, deleteKeys, LOAD_TESTS, runLoadTest, type LoadTestName, type LoadTestResult } from '../client/load-generator.js'
@@ -65,7 +66,7 @@ Exit codes: 0 when every request succeeded, 2 for bad input (an unknown test, a 
       if (!this.jsonEnabled()) {
         this.log(formatTable(['test', 'requests', 'errors', 'ops/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'hit'],
           results.map((r) => [r.test.toUpperCase(), r.requests, r.errors, r.opsPerSec, r.p50Ms, r.p95Ms, r.p99Ms, r.maxMs,
-            r.hitRatio === undefined ? '-' : `${(100 * r.hitRatio).toFixed(1)}%`])))
+            formatPercent(r.hitRatio)])))
         this.log(`${flags.clients} clients x ${flags.pipeline} in flight, ${flags['data-size']}-byte values, keyspace ${flags.keyspace}`)
       }
       this.reportFailures(results)

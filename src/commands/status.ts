@@ -1,6 +1,7 @@
 import { ClientCommand } from '../cli/base-command.js'
 import { formatTable } from '../cli/table.js'
-import { clusterStatus, formatMb, formatRtt, formatShare, type ClusterStatus } from '../cli/cluster-status.js'
+import { clusterStatus, formatMb, formatRtt, type ClusterStatus } from '../cli/cluster-status.js'
+import { formatPercent } from '../tui/format.js'
 import { shortId } from '../common/short-id.js'
 
 export default class Status extends ClientCommand {
@@ -29,7 +30,7 @@ export default class Status extends ClientCommand {
         m.load?.keys ?? dash,
         m.load === undefined ? dash : formatMb(m.load.memoryUsedBytes),
         m.load === undefined ? dash : formatMb(m.load.memoryBudgetBytes),
-        formatShare(m.ownership),
+        formatPercent(m.ownership),
         m.load?.hintsPending ?? dash,
         m.id === status.self ? dash : formatRtt(m.rttMs)
       ])))

@@ -90,6 +90,6 @@ export function formatLogLine (logFormat: LogFormat, record: LogRecord): string 
 }
 
 /** A text line stays one line whatever a message carries (a peer's name, an error's stack). */
-function oneLine (text: string): string {
+export function oneLine (text: string): string {
   return text.replace(/\s*\n\s*/g, ' ')
 }

@@ -1,6 +1,7 @@
 import { ClientCommand } from '../../cli/base-command.js'
 import { formatTable } from '../../cli/table.js'
-import { formatRtt, formatShare } from '../../cli/cluster-status.js'
+import { formatRtt } from '../../cli/cluster-status.js'
+import { formatPercent } from '../../tui/format.js'
 import type { MemberView } from '../../node/protocol.js'
 
 export default class NodeList extends ClientCommand {
@@ -23,7 +24,7 @@ export default class NodeList extends ClientCommand {
         m.id === info.self ? 'self' : m.lastAckAt === undefined ? '-' : `${((now - m.lastAckAt) / 1000).toFixed(1)}s ago`,
         m.id === info.self ? '-' : formatRtt(m.rttMs),
         m.vnodes,
-        formatShare(m.ownership),
+        formatPercent(m.ownership),
         m.addresses.join(' ')
       ])))
     const inRing = info.ring.nodes.length
