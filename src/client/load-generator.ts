@@ -154,7 +154,7 @@ export async function runLoadTest (cache: DistributedCache, init: LoadTestInit):
  * Refuses a value size the cluster would refuse, before any load: one write of such a value to the first key of
  * the set test, which the set test may overwrite anyway. Throws the cluster's error (ValueTooLargeError names the limit).
  */
-export async function checkValueSize (cache: DistributedCache, init: Pick<LoadTestInit, 'valueBytes' | 'prefix' | 'ttl' | 'written'>): Promise<void> {
+export async function probeValueSize (cache: DistributedCache, init: Pick<LoadTestInit, 'valueBytes' | 'prefix' | 'ttl' | 'written'>): Promise<void> {
   const key = benchKey('set', init.prefix ?? '', 0)
   init.written?.add(key)
   await cache.put(key, 'x'.repeat(init.valueBytes), { ttl: init.ttl })

@@ -6,7 +6,7 @@ import { formatTable } from '../cli/table.js'
 import { formatPercent } from '../tui/format.js'
 import { errorFromWire } from '../common/errors.js'
 import type { DistributedCache } from '../client/distributed-cache.js'
-import { checkValueSize, deleteKeys, LOAD_TESTS, runLoadTest, type LoadTestName, type LoadTestResult } from '../client/load-generator.js'
+import { probeValueSize, deleteKeys, LOAD_TESTS, runLoadTest, type LoadTestName, type LoadTestResult } from '../client/load-generator.js'
 
 export default class Bench extends ClientCommand {
   static override description = `Load-test the cluster in the spirit of redis-benchmark: ops/s, latency percentiles and the GET hit rate per test
@@ -76,9 +76,9 @@ Exit codes: 0 when every request succeeded, 2 for bad input (an unknown test, a 
   }
 
   /** A value over the cluster's limit would fail every write: refuse it before the load, with the cluster's reason. */
-  private async checkDataSize (cache: DistributedCache, init: Parameters<typeof checkValueSize>[1]): Promise<void> {
+  private async checkDataSize (cache: DistributedCache, init: Parameters<typeof probeValueSize>[1]): Promise<void> {
     try {
-      await checkValueSize(cache, init)
+      await probeValueSize(cache, init)
     } catch (err) {
       const code = (err as { code?: string }).code
       if (code !== 'VALUE_TOO_LARGE') throw err
