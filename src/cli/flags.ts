@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core'
+import { Args, Flags } from '@oclif/core'
 import { parseSeconds } from '../config/units.js'
 
 /**
@@ -18,3 +18,6 @@ export const ttlFlag = Flags.custom<number>({
 
 /** What every --ttl help says about its units. */
 export const TTL_UNITS = 'seconds or a duration (90, 10m, 1h30m, 500ms); 0 = never expires'
+
+/** The member argument of `node remove` and `node forget`, found as membership's findMember finds it. */
+export const memberIdArg = Args.string({ description: 'the member: its full id, a unique id suffix (the 8 characters tables show) or its name', required: true })

@@ -1,5 +1,5 @@
-import { Args } from '@oclif/core'
 import { ClientCommand } from '../../cli/base-command.js'
+import { memberIdArg } from '../../cli/flags.js'
 import type { ForgetReply } from '../../node/protocol.js'
 
 export default class NodeForget extends ClientCommand {
@@ -15,7 +15,7 @@ export default class NodeForget extends ClientCommand {
     '<%= config.bin %> node forget 12D3KooWAbc... --json'
   ]
 
-  static override args = { id: Args.string({ description: 'the member: its full id, a unique id suffix (the 8 characters tables show) or its name', required: true }) }
+  static override args = { id: memberIdArg }
 
   async run (): Promise<{ forgotten: ForgetReply }> {
     const { args, flags } = await this.parse(NodeForget)

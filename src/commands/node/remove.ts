@@ -1,5 +1,5 @@
-import { Args } from '@oclif/core'
 import { ClientCommand } from '../../cli/base-command.js'
+import { memberIdArg } from '../../cli/flags.js'
 
 export default class NodeRemove extends ClientCommand {
   static override description = 'Remove a live member gracefully: it announces that it left, stops taking requests and exits. Its keys go with it ' +
@@ -12,7 +12,7 @@ export default class NodeRemove extends ClientCommand {
     '<%= config.bin %> node remove 12D3KooWAbc... --json'
   ]
 
-  static override args = { id: Args.string({ description: 'the member: its full id, a unique id suffix (the 8 characters tables show) or its name', required: true }) }
+  static override args = { id: memberIdArg }
 
   async run (): Promise<{ removed: string }> {
     const { args, flags } = await this.parse(NodeRemove)
