@@ -1,7 +1,7 @@
 import { CacheError, KeyNotFoundError, errorFromWire, type WireError } from '../common/errors.js'
 import { parseDecimalInteger } from '../store/counter.js'
 import { EXIT, USAGE_CODE, exitCodeFor } from './exit-codes.js'
-import { formatValue, numberedLines, toJsonText, wholeMilliseconds, wholeSeconds } from './values.js'
+import { errorReply, formatValue, numberedLines, toJsonText, wholeMilliseconds, wholeSeconds } from './values.js'
 import type { DistributedCache } from '../client/distributed-cache.js'
 
 /** One line's outcome, in input order. */
@@ -184,7 +184,7 @@ export function formatBatchResult (r: BatchResult, json: boolean): string {
     const result = multi === undefined ? r.result : multi.items.map((item) => 'error' in item ? item : item.value ?? null)
     return toJsonText({ line: r.line, ok: true, result })
   }
-  if (!r.ok) return `(error) ${r.error.code} ${r.error.message}`
+  if (!r.ok) return errorReply(r.error)
   if (multi !== undefined) return numberedLines(multi.items).join('\n')
   if (r.result === undefined || r.result === null) return '(nil)'
   const shown = formatValue(r.result)

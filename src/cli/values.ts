@@ -54,9 +54,14 @@ function quoteByte (byte: number): string {
   return `\\x${byte.toString(16).padStart(2, '0')}`
 }
 
+/** An error as redis-cli shows one in a reply: `(error) CODE message`. */
+export function errorReply (error: { code: string, message: string }): string {
+  return `(error) ${error.code} ${error.message}`
+}
+
 /** A multi-key answer as redis-cli numbers it: `1) "a"`, `2) (nil)`, `3) (error) CODE message`. */
 export function numberedLines (items: ReadonlyArray<{ value: unknown } | { error: { code: string, message: string } }>): string[] {
-  return items.map((item, i) => `${i + 1}) ${'error' in item ? `(error) ${item.error.code} ${item.error.message}` : quoteValue(item.value)}`)
+  return items.map((item, i) => `${i + 1}) ${'error' in item ? errorReply(item.error) : quoteValue(item.value)}`)
 }
 
 /** Seconds left as Redis's TTL gives them: whole, rounded half up ((ms + 500) / 1000 in integers). */
