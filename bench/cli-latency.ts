@@ -3,10 +3,12 @@
 // times as a child process, one at a time and round-robin (so load on the machine hits every case alike), and prints
 // median, p90, min and max wall time per case, the median CPU time (user + system, Linux only: what a busy machine
 // inflates least), then one JSON line.
-// Cases: bare `node -e 0`, `dcache --version` (Node + the CLI bundle + oclif), `dcache get`, `dcache put`, and with
-// --npx `npx dcache get` (npm's own start-up on top). `steps` runs the client's connect path from the same source,
-// bundled the way the CLI is, and reports each step's median: import, host start, dial (TCP + Noise + Yamux), first
-// request (the RPC stream opens with it, the ring request just ahead of it), close.
+// Cases: bare `node -e 0`, `dcache --version` (Node + the CLI bundle + oclif), `dcache put` and `dcache get` as an
+// operator on the member's machine runs them (the member found through the data dir, so over its local socket),
+// `dcache get --node ADDR` over the network (libp2p: TCP + Noise + Yamux), and with --npx `npx dcache get` (npm's own
+// start-up on top). `steps` runs the network client's connect path from the same source, bundled the way the CLI is,
+// and reports each step's median: import, host start, dial, first request (the RPC stream opens with it, the ring
+// request just ahead of it), close.
 // Usage: npm run build && node --import tsx bench/cli-latency.ts [--runs 20] [--npx] [--max-seconds 300]
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -16,7 +18,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { build } from 'esbuild'
-import { DCACHE_BIN, LocalCluster } from '../src/cli/local-cluster.js'
+import { DCACHE_BIN, LocalCluster, type LocalNode } from '../src/cli/local-cluster.js'
 
 const { values } = parseArgs({
   options: {
@@ -92,7 +94,7 @@ const host = await createClientHost()
 const transport = new Libp2pTransport(host)
 await transport.start()
 const t2 = performance.now()
-const seed = await transport.connect(process.env.DCACHE_NODE)
+const seed = await transport.connect(process.env.DCACHE_STEPS_NODE)
 const t3 = performance.now()
 const cache = await DistributedCache.open({ transport, close: () => transport.stop() }, [seed])
 await cache.get(${JSON.stringify(KEY)})
@@ -121,8 +123,8 @@ const scratch = await mkdtemp(join(tmpdir(), 'dcache-cli-latency-'))
 let cluster: LocalCluster | undefined
 try {
   cluster = await LocalCluster.start({ nodes: 1 })
-  const node = cluster.nodes[0]?.address as string
-  const env = { ...process.env, DCACHE_NODE: node, NODE_DISABLE_COLORS: '1' }
+  const member = cluster.nodes[0] as LocalNode
+  const env = { ...process.env, DCACHE_DATA_DIR: member.dataDir, DCACHE_NODE: '', NODE_DISABLE_COLORS: '1' }
   const stepsScript = await bundleSteps(scratch)
   await writeFile(join(scratch, 'package.json'), '{"type":"module"}')
   const dcache = (...args: string[]): string[] => [DCACHE_BIN, ...args]
@@ -131,6 +133,7 @@ try {
     { name: 'dcache --version', command: process.execPath, args: dcache('--version'), expect: /^dcache\// },
     { name: 'dcache put', command: process.execPath, args: dcache('put', KEY, 'hello'), expect: /^OK/ },
     { name: 'dcache get', command: process.execPath, args: dcache('get', KEY), expect: /^hello/ },
+    { name: 'dcache get --node', command: process.execPath, args: dcache('get', KEY, '--node', member.address), expect: /^hello/ },
     { name: 'steps', command: process.execPath, args: [stepsScript], expect: /^\[/ },
     ...(values.npx ? [{ name: 'npx dcache get', command: 'npx', args: ['dcache', 'get', KEY], expect: /^hello/ }] : [])
   ]
@@ -140,7 +143,7 @@ try {
   let rounds = 0
   while (rounds < RUNS && Date.now() < DEADLINE) {
     for (const c of cases) {
-      const outcome = await runOnce(c, env)
+      const outcome = await runOnce(c, c.name === 'steps' ? { ...env, DCACHE_STEPS_NODE: member.address } : env)
       if (!outcome.ok) {
         failures.set(c.name, `${outcome.stdout}${outcome.stderr}`.trim().split('\n')[0] ?? '')
         continue

@@ -1,8 +1,9 @@
+import { join } from 'node:path'
 import { Command, Errors, Flags, toConfiguredId, type Interfaces } from '@oclif/core'
 import { CacheError } from '../common/errors.js'
 import { CONSISTENCY_LEVELS, REQUEST_TIMEOUT_MS, type ConsistencyLevel } from '../config/defaults.js'
 import { loadConfig } from '../config/index.js'
-import { rememberMembers, resolveNodeAddresses } from '../client/node-address.js'
+import { MEMBERS_FILE, rememberMembers, splitList } from '../client/members-file.js'
 import { EXIT } from './exit-codes.js'
 import { describeFailure, printFailure } from './failure.js'
 import { readSwarmKeyFile } from './swarm-key-file.js'
@@ -51,8 +52,8 @@ export abstract class BaseCommand extends Command {
 type Output = Record<string, unknown>
 
 /**
- * Every command that talks to a cluster: finds a node (--node, DCACHE_NODE, else the default node.addr and the members
- * remembered next to it), connects a client, remembers the members it learned, closes it afterwards, and names the key
+ * Every command that talks to a cluster: finds a node (--node, DCACHE_NODE, else the data dir's member through its local
+ * socket, or its node.addr, and the members remembered next to it), connects a client, remembers the members it learned, closes it afterwards, and names the key
  * and the node in the cluster's errors.
  */
 export abstract class ClientCommand extends BaseCommand {
@@ -61,7 +62,8 @@ export abstract class ClientCommand extends BaseCommand {
   static override baseFlags = {
     node: Flags.string({
       description: 'a cluster member, HOST:PORT or a multiaddr (repeatable or comma-separated, each a fallback for the one before); ' +
-        'default: $DCACHE_NODE, then node.addr in the data dir ($DCACHE_DATA_DIR or ~/.dcache) and the members remembered there',
+        'default: $DCACHE_NODE, then the member of the data dir ($DCACHE_DATA_DIR or ~/.dcache): its local socket node.sock, ' +
+        'else its node.addr, and the members remembered there',
       helpValue: '<addr>',
       multiple: true,
       // one value per --node, so that `dcache get --node ADDR key` leaves KEY to the argument
@@ -81,6 +83,12 @@ export abstract class ClientCommand extends BaseCommand {
       helpGroup: 'CLUSTER'
     })
   }
+
+  /**
+   * Whether the command talks to the member of its data dir through that member's local socket when no node is named
+   * (no libp2p to load, no handshake); requests to other members still go over the network.
+   */
+  static localSocket = true
 
   private client?: DistributedCache
   private view?: DistributedCache
@@ -105,12 +113,24 @@ export abstract class ClientCommand extends BaseCommand {
    */
   protected async cache (flags: { node?: string[], timeout: number, 'swarm-key'?: string, consistency?: ConsistencyLevel, session?: string }): Promise<DistributedCache> {
     if (this.view !== undefined) return this.view
-    const { addresses, membersFile } = await resolveNodeAddresses({ flag: flags.node, env: process.env.DCACHE_NODE, dataDir: loadConfig({ env: process.env }).dataDir })
+    const named = flags.node !== undefined && flags.node.length > 0 ? flags.node : undefined
+    const dataDir = loadConfig({ env: process.env }).dataDir
     const swarmKey = await readSwarmKeyFile(flags['swarm-key'])
     const session = flags.session === undefined ? undefined : { file: flags.session, token: await loadSession(flags.session) }
-    const { connectClient } = await import('../client/connect.js')
-    this.client = await connectClient(addresses, { timeout: flags.timeout, swarmKey, consistency: flags.consistency })
-    this.membersFile = membersFile
+    const options = { timeout: flags.timeout, swarmKey, consistency: flags.consistency }
+    const command = this.constructor as typeof ClientCommand
+    if (named === undefined && splitList(process.env.DCACHE_NODE).length === 0 && command.localSocket) {
+      const { connectLocalMember } = await import('../client/local-member.js')
+      this.client = await connectLocalMember(dataDir, options)
+      this.membersFile = join(dataDir, MEMBERS_FILE)
+    }
+    if (this.client === undefined) {
+      const { resolveNodeAddresses } = await import('../client/node-address.js')
+      const { addresses, membersFile } = await resolveNodeAddresses({ flag: named, env: process.env.DCACHE_NODE, dataDir })
+      const { connectClient } = await import('../client/connect.js')
+      this.client = await connectClient(addresses, options)
+      this.membersFile = membersFile
+    }
     this.session = session
     this.view = session === undefined ? this.client : this.client.session(session.token)
     return this.view

@@ -3,6 +3,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
+import { MEMBERS_FILE } from '../client/members-file.js'
 import { NetworkError } from '../common/errors.js'
 import { PACKAGE_ROOT } from '../common/package-root.js'
 
@@ -83,16 +84,20 @@ export class LocalCluster {
   }
 
   /**
-   * Writes `<baseDir>/dcache`, a script that runs the CLI against this cluster (every node's address in
-   * DCACHE_NODE) from any directory, and returns its path; stop() removes it with the data dir.
+   * Writes `<baseDir>/dcache`, a script that runs the CLI against this cluster from any directory, and returns its
+   * path; stop() removes it with the data dir. It uses the first node's data dir, as an operator on that node's machine
+   * would: its local socket, then the other nodes, remembered in its members.addr from the start.
    */
   async writeCliScript (): Promise<string> {
     const file = join(this.baseDir, 'dcache')
-    const nodes = this.nodes.map((n) => n.address).join(',')
+    const first = this.nodes[0]
+    if (first === undefined) throw new Error('no node to write a CLI script for')
+    await writeFile(join(first.dataDir, MEMBERS_FILE), this.nodes.map((n) => `${n.address}\n`).join(''))
     await writeFile(file, [
       '#!/bin/sh',
       '# dcache against the local cluster of `dcache demo`; removed when the demo stops',
-      `export DCACHE_NODE=${shellQuote(nodes)}`,
+      `export DCACHE_DATA_DIR=${shellQuote(first.dataDir)}`,
+      'unset DCACHE_NODE',
       `exec ${DCACHE_COMMAND} "$@"`,
       ''
     ].join('\n'))

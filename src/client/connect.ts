@@ -1,10 +1,10 @@
 import { NetworkError, TimeoutError } from '../common/errors.js'
 import { REQUEST_TIMEOUT_MS } from '../config/defaults.js'
 // Not ../net/libp2p/index.js: that would load the member host and its gossipsub, identify and mDNS too.
-import { createClientHost } from '../net/libp2p/client-host.js'
+import { createClientHost, type ClientHost } from '../net/libp2p/client-host.js'
 import { Libp2pTransport } from '../net/libp2p/libp2p-transport.js'
-import { DistributedCache, type DistributedCacheInit } from './distributed-cache.js'
-import { peerIdOf } from './node-address.js'
+import { DistributedCache, type ClientConnection, type DistributedCacheInit } from './distributed-cache.js'
+import { peerIdOf } from './members-file.js'
 import type { NodeId, Transport } from '../net/transport.js'
 
 export interface ConnectOptions extends DistributedCacheInit {
@@ -20,10 +20,8 @@ export interface ConnectOptions extends DistributedCacheInit {
  */
 export async function connectClient (addresses: string[], options: ConnectOptions = {}): Promise<DistributedCache> {
   const timeoutMs = options.timeout ?? REQUEST_TIMEOUT_MS
-  const host = await createClientHost({ swarmKey: options.swarmKey })
-  const transport = new Libp2pTransport(host, { requestTimeoutMs: options.timeout })
-  await transport.start()
-  const connection = { transport, close: async () => { await transport.stop() } }
+  const connection = await openNetworkConnection(options)
+  const { transport } = connection
   const failures: Array<{ address: string, error: Error }> = []
   for (const [index, address] of addresses.entries()) {
     let contact: NodeId
@@ -43,6 +41,14 @@ export async function connectClient (addresses: string[], options: ConnectOption
   if (failures.length === 1) throw (failures[0] as { error: Error }).error
   const reasons = failures.map((f) => f.error.message.includes(f.address) ? f.error.message : `${f.address}: ${f.error.message}`)
   throw new NetworkError(`cannot reach any node (${reasons.join('; ')})`)
+}
+
+/** A started libp2p client host (it listens nowhere) and its transport, which close() stops. */
+export async function openNetworkConnection (options: Pick<ConnectOptions, 'swarmKey' | 'timeout'>): Promise<ClientConnection & { transport: Libp2pTransport<ClientHost> }> {
+  const host = await createClientHost({ swarmKey: options.swarmKey })
+  const transport = new Libp2pTransport(host, { requestTimeoutMs: options.timeout })
+  await transport.start()
+  return { transport, close: async () => { await transport.stop() } }
 }
 
 /** The members behind `addresses` that name their peer id, with the addresses stored for a later dial. */

@@ -6,7 +6,7 @@ import { checkKey, checkValueSize } from '../store/input-rules.js'
 import { call } from '../node/rpc.js'
 import { Router } from './router.js'
 import { SessionToken } from './session.js'
-import type { NodeId, Transport } from '../net/transport.js'
+import type { ClientTransport, NodeId } from '../net/transport.js'
 import type { CacheRequest, ClusterInfo, DeleteReply, ForgetReply, GetReply, KeyResult, MemberView, Reply, TtlResult, Versioned, WriteReply } from '../node/protocol.js'
 import type { NodeStats } from '../node/stats.js'
 import type { EventQuery, NodeEvent } from '../node/event-log.js'
@@ -47,9 +47,9 @@ export interface DistributedCacheInit {
   clock?: Clock
 }
 
-/** A transport plus whatever must be stopped with it (the client's own libp2p host). */
+/** A transport plus whatever must be stopped with it (the client's own libp2p host, a local socket). */
 export interface ClientConnection {
-  transport: Transport
+  transport: ClientTransport
   close(): Promise<void>
 }
 

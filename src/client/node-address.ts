@@ -1,17 +1,10 @@
-import { randomBytes } from 'node:crypto'
-import { readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { isIPv4, isIPv6 } from 'node:net'
 import { join } from 'node:path'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { ConfigurationError } from '../common/errors.js'
 import { ADDRESS_FILE } from '../config/defaults.js'
-import { withPeerId } from '../net/transport.js'
-
-/** The file in the default data dir where clients remember the members they learned, one multiaddr per line. */
-export const MEMBERS_FILE = 'members.addr'
-/** Addresses remembered at most: plenty of fallbacks, and the file stays small however large the cluster. */
-const MAX_REMEMBERED_ADDRESSES = 32
+import { MEMBERS_FILE, peerIdOf, readLines, splitList } from './members-file.js'
 
 const EXPECTED_FORM = 'HOST:PORT or /ip4/HOST/tcp/PORT[/p2p/ID]'
 const HOST_PORT = /^(?:\[([^\]]+)\]|([^:/\s]+)):(\d{1,5})$/
@@ -101,47 +94,7 @@ export function parseNodeAddress (text: string): string {
   return address
 }
 
-/**
- * Writes the addresses of the live members a client learned to `file` (atomically: a concurrent command reads the old
- * or the new list, never half of one), if they changed. Best effort: the file only speeds up finding a member, so a
- * data dir that cannot be written must not fail the command that connected fine.
- */
-export async function rememberMembers (file: string, members: ReadonlyArray<{ id: string, addresses: readonly string[], state: string }>): Promise<void> {
-  const lines = members.filter((m) => m.state === 'alive')
-    .flatMap((m) => m.addresses.map((a) => withPeerId(a, m.id)))
-    .slice(0, MAX_REMEMBERED_ADDRESSES)
-  if (lines.length === 0) return
-  const text = `${lines.join('\n')}\n`
-  const temporary = `${file}.${randomBytes(4).toString('hex')}.tmp`
-  try {
-    if (await readFile(file, 'utf8').catch(() => undefined) === text) return
-    await writeFile(temporary, text)
-    await rename(temporary, file)
-  } catch {
-    await rm(temporary, { force: true }).catch(() => {})
-  }
-}
-
 function validPort (port: string | undefined): boolean {
   const n = Number(port)
   return Number.isInteger(n) && n >= 1 && n <= 65535
-}
-
-/** The peer id an address names with /p2p/ID at its end, if any. */
-export function peerIdOf (address: string): string | undefined {
-  return /\/p2p\/([^/]+)$/.exec(address)?.[1]
-}
-
-/** Non-empty lines of a file; none if it does not exist. */
-async function readLines (file: string): Promise<string[]> {
-  try {
-    return splitList((await readFile(file, 'utf8')).replaceAll('\n', ','))
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return []
-    throw err
-  }
-}
-
-function splitList (text: string | undefined): string[] {
-  return (text ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '')
 }

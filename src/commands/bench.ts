@@ -13,6 +13,9 @@ export default class Bench extends ClientCommand {
 Bench writes into the live cluster: set and mixed write <prefix>key:NNNNNNNNNNNN (up to -r keys), incr counts in <prefix>counter:NNNNNNNNNNNN, and they stay for --ttl (default, and always for counters: the cluster's default TTL, 1 h unless configured). Pass --cleanup to delete them at the end, or a short --ttl; --prefix keeps them apart from your keys.
 Exit codes: 0 when every request succeeded, 2 for bad input (an unknown test, a -d over the cluster's value limit, refused before any load), 3 when requests failed in the cluster (the reasons are printed, most frequent first).`
 
+  // its figures are those of the network path, as redis-benchmark's are of TCP unless told otherwise
+  static override localSocket = false
+
   static override examples = [
     '<%= config.bin %> bench',
     '<%= config.bin %> bench -n 200000 -c 50 -P 16 -t get,set -d 100',

@@ -29,13 +29,13 @@ It writes <data dir>/dcache, a script that runs the CLI against the demo cluster
     let load: ReturnType<typeof startBackgroundLoad> | undefined
     try {
       for (const n of cluster.nodes) this.log(`  ${n.name}  pid ${n.pid}  ${n.address}`)
-      const seed = cluster.nodes[0]?.address as string
+      const seedDir = shellQuote(cluster.nodes[0]?.dataDir as string)
       const script = shellQuote(await cluster.writeCliScript())
       const tryThese = [`${script} put greeting hello`, `${script} get greeting`, `${script} ring --key greeting`, `${script} node list`]
       this.log([
         '', `data dir: ${cluster.baseDir}`,
         'try, from another terminal (in any directory):', ...tryThese.map((l) => `  ${l}`),
-        'or by hand:', `  export DCACHE_NODE=${seed}`, `  ${DCACHE_COMMAND} get greeting`, `  cd ${shellQuote(PROJECT_DIR)} && npx dcache get greeting`, ''
+        'or by hand (on the first node\'s data dir, as on its machine):', `  export DCACHE_DATA_DIR=${seedDir}`, `  ${DCACHE_COMMAND} get greeting`, `  cd ${shellQuote(PROJECT_DIR)} && npx dcache get greeting`, ''
       ].join('\n'))
       cache = await connectClient(cluster.nodes.map((n) => n.address))
       if (flags.load) load = startBackgroundLoad(cache)
@@ -43,7 +43,7 @@ It writes <data dir>/dcache, a script that runs the CLI against the demo cluster
       if (flags.dashboard && !terminal) this.warn('not a terminal: running without the dashboard')
       if (flags.dashboard && terminal) {
         const { runDashboard } = await import('../tui/index.js')
-        await runDashboard({ source: cache, connectHint: [...tryThese, `(it sets DCACHE_NODE and runs bin/run.js of ${PROJECT_DIR})`], showHelp: true })
+        await runDashboard({ source: cache, connectHint: [...tryThese, `(it sets DCACHE_DATA_DIR to the first node\'s and runs bin/run.js of ${PROJECT_DIR})`], showHelp: true })
       } else {
         this.log('cluster running; press Ctrl-C to stop it')
         await new Promise<void>((resolve) => {

@@ -43,3 +43,6 @@ export interface Transport {
   connect(addr: string, opts?: RequestOptions): Promise<NodeId>
   unhandle(protocol: string): Promise<void>
 }
+
+/** What a client needs of a transport: requests, and where members can be reached. */
+export type ClientTransport = Pick<Transport, 'request' | 'addAddresses'>

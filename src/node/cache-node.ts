@@ -19,7 +19,7 @@ import type { Clock } from '../common/clock.js'
 import { silentLog, type Log } from '../common/log.js'
 import type { Random } from '../common/random.js'
 import type { CacheConfig } from '../config/index.js'
-import type { NodeId, Transport } from '../net/transport.js'
+import type { NodeId, RequestHandler, Transport } from '../net/transport.js'
 import { MEMBER_EVENTS, type Member, type MemberEvent, type MemberEventName } from '../membership/index.js'
 import type { CacheRequest } from './protocol.js'
 import { shortId } from '../common/short-id.js'
@@ -177,8 +177,7 @@ export class CacheNode {
     for (const event of MEMBER_EVENTS) {
       this.unsubscribers.push(this.membership.on(event, (e) => { this.onMemberEvent(event, e) }))
     }
-    // `?? null`: msgpack values cannot be undefined at the top level, and some operations return nothing
-    await this.transport.handle(CACHE_PROTOCOL, async (from, data) => encodeValue(await this.serve(from, validateRequest(decodeValue(data))) ?? null))
+    await this.transport.handle(CACHE_PROTOCOL, this.serveEncoded)
     await this.replicas.start()
     await this.cluster.start()
     this.engine.start()
@@ -225,6 +224,10 @@ export class CacheNode {
     this.engine.stop()
     this.reports.stop()
   }
+
+  /** serve() on the wire: the encoded request in, the encoded reply out (the handler of CACHE_PROTOCOL). */
+  // `?? null`: msgpack values cannot be undefined at the top level, and some operations return nothing
+  readonly serveEncoded: RequestHandler = async (from, data) => encodeValue(await this.serve(from, validateRequest(decodeValue(data))) ?? null)
 
   /** Serves one client request (or one a member passed on). */
   async serve (from: NodeId, req: CacheRequest): Promise<unknown> {

@@ -25,18 +25,18 @@ test('demo starts the nodes, prints hints that work from any directory, and stop
   const pids: number[] = []
   try {
     const printed: string[] = []
-    let seed: string | undefined
+    let seedDir: string | undefined
     let script: string | undefined
     for await (const line of createInterface({ input: demo.stdout })) {
       printed.push(line)
       const node = /pid (\d+)/.exec(line)
       if (node !== null) pids.push(Number(node[1]))
-      seed ??= /export DCACHE_NODE=(\S+)/.exec(line)?.[1]
+      seedDir ??= /export DCACHE_DATA_DIR=(\S+)/.exec(line)?.[1]
       script ??= /^\s+(\/\S+\/dcache) put greeting hello$/.exec(line)?.[1]
       if (line.includes('press Ctrl-C')) break
     }
     assert.is(pids.length, 2)
-    assert.ok(seed !== undefined && script !== undefined, printed.join('\n'))
+    assert.ok(seedDir !== undefined && script !== undefined, printed.join('\n'))
     assert.not.ok(printed.some((l) => /^\s+npx dcache/.test(l)), 'no bare npx: outside the project it would ask the npm registry')
 
     // the script, run from a directory outside the project, with no DCACHE_NODE of its own
@@ -44,8 +44,8 @@ test('demo starts the nodes, prints hints that work from any directory, and stop
     const put = await promisify(execFile)(script, ['put', 'demo-key', 'demo-value'], { cwd: tmpdir(), env })
     assert.is(put.stdout, 'OK\n')
     assert.is((await promisify(execFile)(script, ['get', 'demo-key'], { cwd: tmpdir(), env })).stdout, 'demo-value\n')
-    // and by hand, through the printed DCACHE_NODE
-    assert.is((await runCli(['get', 'demo-key'], { env: { DCACHE_NODE: seed } })).stdout, 'demo-value\n')
+    // and by hand, through the printed DCACHE_DATA_DIR
+    assert.is((await runCli(['get', 'demo-key'], { env: { DCACHE_DATA_DIR: seedDir } })).stdout, 'demo-value\n')
 
     demo.kill('SIGINT')
     assert.is(await exited, 0)

@@ -72,4 +72,34 @@ test('keygen writes a private key file; only holders of it reach the cluster; a 
   }
 })
 
+test('on a member\'s machine the CLI needs no swarm key: it uses the member\'s local socket, and goes over the network (with the key) only when that member hangs', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'dcache-pnet-'))
+  const keyFile = join(dir, 'swarm.key')
+  let cluster: LocalCluster | undefined
+  let paused: LocalNode | undefined
+  try {
+    assert.is((await runCli(['keygen', keyFile])).code, 0)
+    cluster = await LocalCluster.start({ nodes: 2, nodeArgs: ['--swarm-key', keyFile, '--preset', 'local'] })
+    const seed = cluster.nodes[0] as LocalNode
+    const onSeed = { DCACHE_DATA_DIR: seed.dataDir }
+    const put = await runCli(['put', 'local', 'socket'], { env: onSeed })
+    assert.is(put.code, 0, put.stderr)
+    const get = await runCli(['get', 'local'], { env: onSeed })
+    assert.is(get.stdout, 'socket\n', get.stderr)
+    const overNetwork = await runCli(['get', 'local', '--node', seed.address])
+    assert.is(overNetwork.code, 3, 'naming the node goes over the network, where the key is needed')
+
+    // paused: the socket still accepts, nothing answers; after half the deadline the remembered member does
+    paused = seed
+    process.kill(seed.pid, 'SIGSTOP')
+    const fallback = await runCli(['get', 'local', '--timeout', '2000', '--consistency', 'one'], { env: { ...onSeed, DCACHE_SWARM_KEY: keyFile } })
+    assert.is(fallback.code, 0, fallback.stderr)
+    assert.is(fallback.stdout, 'socket\n')
+  } finally {
+    if (paused !== undefined) process.kill(paused.pid, 'SIGCONT')
+    await cluster?.stop()
+    await rm(dir, { recursive: true, force: true })
+  }
+})
+
 test.run()

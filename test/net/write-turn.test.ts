@@ -1,7 +1,7 @@
 import { createServer, Socket, type Server } from 'node:net'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { WriteTurn } from '../../src/net/libp2p/write-turn.js'
+import { WriteTurn } from '../../src/net/write-turn.js'
 
 const nextTurn = async (): Promise<void> => { await new Promise((resolve) => setImmediate(resolve)) }
 

@@ -1,3 +1,4 @@
+import { Socket } from 'node:net'
 import type { Connection, PeerId, Stream } from '@libp2p/interface'
 import type { GossipSub, Message } from '@libp2p/gossipsub'
 import { logger } from '@libp2p/logger'
@@ -11,9 +12,9 @@ import type { NodeId, RequestHandler, RequestOptions, Transport } from '../trans
 import { findHandshakeError } from './handshake.js'
 import type { ClientHost } from './client-host.js'
 import type { DcacheHost } from './host.js'
-import { RpcChannel } from './rpc-channel.js'
-import { emptyTransportStats, type TransportStats } from './transport-stats.js'
-import { tcpSocketOf, WriteTurn } from './write-turn.js'
+import { RpcChannel, type RpcStream } from '../rpc-channel.js'
+import { emptyTransportStats, type TransportStats } from '../transport-stats.js'
+import { WriteTurn } from '../write-turn.js'
 
 const log = logger('dcache:net:transport')
 
@@ -291,7 +292,7 @@ export class Libp2pTransport<Host extends DcacheHost | ClientHost = DcacheHost> 
     let turn = this.turns.get(connection)
     if (turn === undefined) this.turns.set(connection, turn = new WriteTurn(tcpSocketOf(connection)))
     return new RpcChannel({
-      stream,
+      stream: rpcStreamOf(stream),
       remote,
       maxFrameBytes: this.maxFrameBytes,
       stats: this.statsCounters,
@@ -333,4 +334,29 @@ async function raceAbort<T> (promise: Promise<T>, signal?: AbortSignal): Promise
     signal.addEventListener('abort', onAbort, { once: true })
     promise.then(resolve, reject).finally(() => { signal.removeEventListener('abort', onAbort) })
   })
+}
+
+/** A libp2p stream as an RPC channel sees it. */
+function rpcStreamOf (stream: Stream): RpcStream {
+  return {
+    get writable () { return stream.writeStatus === 'writable' },
+    // a false return only means the muxer wants a drain: the stream buffers what we sent
+    send: (data) => { stream.send(data) },
+    close: async (signal) => { await stream.close({ signal }) },
+    abort: (err) => { stream.abort(err) },
+    listen: (events) => {
+      stream.addEventListener('message', (evt) => { events.data(evt.data) })
+      stream.addEventListener('remoteCloseWrite', () => { events.remoteCloseWrite() })
+      stream.addEventListener('close', (evt) => { events.closed(evt.error) })
+    }
+  }
+}
+
+/**
+ * The TCP socket under a libp2p connection. libp2p exposes no API for it: this reads the field of @libp2p/tcp's
+ * connection that holds it, and gives undefined (no corking, nothing else changes) if that ever moves.
+ */
+function tcpSocketOf (connection: Connection): Socket | undefined {
+  const socket = (connection as unknown as { maConn?: { socket?: unknown } }).maConn?.socket
+  return socket instanceof Socket ? socket : undefined
 }

@@ -1,19 +1,42 @@
-import type { Stream, StreamMessageEvent } from '@libp2p/interface'
-import { errorFromWire, errorToWire, NetworkError, ProtocolError, TimeoutError, type CacheError } from '../../common/errors.js'
-import { errorFromAbortSignal } from '../abort.js'
-import { encodeFrameBody, FrameDecoder, isRequestFrame, joinFrameBodies, type Frame, type RequestFrame, type ResponseFrame } from '../codec.js'
-import type { NodeId } from '../transport.js'
+import { errorFromWire, errorToWire, NetworkError, ProtocolError, TimeoutError, type CacheError } from '../common/errors.js'
+import { errorFromAbortSignal } from './abort.js'
+import { encodeFrameBody, FrameDecoder, isRequestFrame, joinFrameBodies, type Frame, type RequestFrame, type ResponseFrame } from './codec.js'
+import type { NodeId } from './transport.js'
 import type { TransportStats } from './transport-stats.js'
 import type { WriteTurn } from './write-turn.js'
 
-/** Serves one inbound request: the handler's response, or a thrown error that goes back to the caller. */
 /** How long a graceful close may wait for the peer before the stream is reset. */
 const CLOSE_TIMEOUT_MS = 1000
 
+/** Serves one inbound request: the handler's response, or a thrown error that goes back to the caller. */
 export type ServeRequest = (from: NodeId, op: string, data: Uint8Array) => Promise<Uint8Array>
 
+/** What a channel needs to hear from its stream. */
+export interface RpcStreamEvents {
+  /** Bytes arrived, as one chunk or a list of chunks. */
+  data: (data: Uint8Array | Iterable<Uint8Array>) => void
+  /** The remote will send nothing more but may still read. */
+  remoteCloseWrite: () => void
+  /** The stream is gone, with the reason if it failed. */
+  closed: (error?: Error) => void
+}
+
+/** A duplex byte stream as a channel uses it: a libp2p stream, or a node's local socket. */
+export interface RpcStream {
+  /** Frames can still be sent. */
+  readonly writable: boolean
+  /** Queues bytes; throws if the stream cannot take them. */
+  send(data: Uint8Array): void
+  /** Half-closes our side once what was sent is out; rejects if `signal` fires first. */
+  close(signal: AbortSignal): Promise<void>
+  /** Ends the stream at once, both ways. */
+  abort(err: Error): void
+  /** Called once, by the channel, to get the stream's events. */
+  listen(events: RpcStreamEvents): void
+}
+
 export interface RpcChannelInit {
-  stream: Stream
+  stream: RpcStream
   remote: NodeId
   maxFrameBytes: number
   stats: TransportStats
@@ -41,7 +64,7 @@ interface PendingRequest {
  * turn, since the cost on this path is per message, not per byte (FACTS section 8).
  */
 export class RpcChannel {
-  private readonly stream: Stream
+  private readonly stream: RpcStream
   private readonly decoder: FrameDecoder
   private readonly pending = new Map<number, PendingRequest>()
   private outbox: Uint8Array[] = []
@@ -60,10 +83,10 @@ export class RpcChannel {
     this.stream = init.stream
     this.decoder = new FrameDecoder(init.maxFrameBytes)
     init.stats.streamsOpened++
-    this.stream.addEventListener('message', (evt) => { this.onData(evt.data) })
-    this.stream.addEventListener('remoteCloseWrite', () => { this.onRemoteCloseWrite() })
-    this.stream.addEventListener('close', (evt) => {
-      this.onClosed(new NetworkError(`stream to ${init.remote} closed${evt.error === undefined ? '' : `: ${evt.error.message}`}`))
+    this.stream.listen({
+      data: (data) => { this.onData(data) },
+      remoteCloseWrite: () => { this.onRemoteCloseWrite() },
+      closed: (error) => { this.onClosed(new NetworkError(`stream to ${init.remote} closed${error === undefined ? '' : `: ${error.message}`}`)) }
     })
   }
 
@@ -72,7 +95,7 @@ export class RpcChannel {
   }
 
   get isOpen (): boolean {
-    return !this.closed && this.stream.status === 'open' && this.stream.writeStatus === 'writable'
+    return !this.closed && this.stream.writable
   }
 
   /**
@@ -110,11 +133,11 @@ export class RpcChannel {
    */
   async close (): Promise<void> {
     this.onClosed(new NetworkError(`stream to ${this.remote} closed locally`))
-    await this.stream.close({ signal: AbortSignal.timeout(CLOSE_TIMEOUT_MS) })
+    await this.stream.close(AbortSignal.timeout(CLOSE_TIMEOUT_MS))
       .catch((err: unknown) => { this.stream.abort(err instanceof Error ? err : new Error(String(err))) })
   }
 
-  private onData (data: StreamMessageEvent['data']): void {
+  private onData (data: Uint8Array | Iterable<Uint8Array>): void {
     // yamux answers this data with a window update as soon as we return: let it leave with our next flush.
     this.init.turn.hold()
     let frames: Frame[]
@@ -149,7 +172,7 @@ export class RpcChannel {
   private closeIfServed (): void {
     if (!this.closeWhenServed || this.serving > 0) return
     this.flush()
-    this.stream.close().catch(() => {})
+    this.stream.close(AbortSignal.timeout(CLOSE_TIMEOUT_MS)).catch((err: unknown) => { this.stream.abort(err instanceof Error ? err : new Error(String(err))) })
   }
 
   private rejectMalformed (err: Error): void {
@@ -174,7 +197,7 @@ export class RpcChannel {
   }
 
   private respond (frame: ResponseFrame, expiresAt: number): void {
-    if (this.stream.writeStatus !== 'writable') return
+    if (!this.stream.writable) return
     if (performance.now() > expiresAt) {
       this.init.stats.lateResponsesDropped++
       return
@@ -201,13 +224,12 @@ export class RpcChannel {
   }
 
   private readonly flush = (): void => {
-    if (this.outbox.length === 0 || this.stream.writeStatus !== 'writable') return
+    if (this.outbox.length === 0 || !this.stream.writable) return
     const bodies = this.outbox
     this.outbox = []
     this.init.stats.framesOut += bodies.length
     this.init.stats.writes++
     try {
-      // A false return only means the muxer wants a drain; the stream buffers what we sent.
       this.stream.send(joinFrameBodies(bodies))
     } catch (err) {
       this.onClosed(new NetworkError(`write to ${this.remote} failed: ${err instanceof Error ? err.message : String(err)}`))

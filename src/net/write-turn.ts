@@ -1,9 +1,9 @@
-import { Socket } from 'node:net'
-import type { Connection } from '@libp2p/interface'
+import type { Socket } from 'node:net'
 
 /**
  * The end of the current event-loop turn for one connection: RPC channels schedule their flush here, and until it
- * runs the connection's TCP socket is corked, so everything written in the turn leaves in one writev.
+ * runs the connection's socket (TCP under libp2p, or a node's local socket) is corked, so everything written in the
+ * turn leaves in one writev.
  * Without it one request costs several syscalls: @libp2p/tcp writes every chunk on its own (Noise's 2-byte length
  * and its ciphertext separately), and yamux answers every data frame it reads with a window update, which went
  * out alone in the middle of our read (FACTS section 8). Corked, bench/rpc.ts with 50 callers x 1 went from
@@ -14,7 +14,7 @@ export class WriteTurn {
   private scheduled = false
   private corked = false
 
-  /** `socket` is absent for connections that are not plain TCP: flushes are still batched, writes not held. */
+  /** `socket` is absent for connections whose socket is unknown: flushes are still batched, writes not held. */
   constructor (private readonly socket?: Socket) {}
 
   /** Runs `flush` once at the end of this turn, however often it is scheduled. */
@@ -49,11 +49,3 @@ export class WriteTurn {
   }
 }
 
-/**
- * The TCP socket under a libp2p connection. libp2p exposes no API for it: this reads the field of @libp2p/tcp's
- * connection that holds it, and gives undefined (no corking, nothing else changes) if that ever moves.
- */
-export function tcpSocketOf (connection: Connection): Socket | undefined {
-  const socket = (connection as unknown as { maConn?: { socket?: unknown } }).maConn?.socket
-  return socket instanceof Socket ? socket : undefined
-}
