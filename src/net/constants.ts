@@ -1,7 +1,9 @@
 import { MAX_VALUE_BYTES } from '../config/defaults.js'
 
-/** The libp2p stream protocol that carries every request/response frame between two peers. */
-export const RPC_STREAM_PROTOCOL = '/dcache/rpc/1.0.0'
+/** The libp2p stream protocol that carries every request/response frame between two peers: binary frames. */
+export const RPC_STREAM_PROTOCOL = '/dcache/rpc/2.0.0'
+/** Its first version, msgpack frames: still served, and dialled when a peer speaks nothing newer. */
+export const RPC_STREAM_PROTOCOL_V1 = '/dcache/rpc/1.0.0'
 
 /** Room in a frame for the envelope, keys and a batch of small values besides the payload. */
 const FRAME_OVERHEAD_BYTES = 64 * 1024

@@ -89,6 +89,8 @@ export class LocalSocketServer {
   private accept (socket: Socket, handlers: Record<string, RequestHandler>, maxFrameBytes: number): void {
     const channel = new RpcChannel({
       stream: rpcStreamOf(socket),
+      // client and member are the same build on one machine
+      format: 'binary',
       remote: LOCAL_CLIENT,
       maxFrameBytes,
       stats: this.statsCounters,
@@ -129,6 +131,7 @@ export async function dialLocalSocket (path: string, remote: NodeId, timeoutMs: 
   })
   return new RpcChannel({
     stream: rpcStreamOf(socket),
+    format: 'binary',
     remote,
     maxFrameBytes,
     stats: emptyTransportStats(),

@@ -1,6 +1,6 @@
 import { errorFromWire, errorToWire, NetworkError, ProtocolError, TimeoutError, type CacheError } from '../common/errors.js'
 import { errorFromAbortSignal } from './abort.js'
-import { encodeFrameBody, FrameDecoder, isRequestFrame, joinFrameBodies, type Frame, type RequestFrame, type ResponseFrame } from './codec.js'
+import { encodeFrameParts, FrameDecoder, isRequestFrame, joinParts, type Frame, type FrameFormat, type RequestFrame, type ResponseFrame } from './codec.js'
 import type { NodeId } from './transport.js'
 import type { TransportStats } from './transport-stats.js'
 import type { WriteTurn } from './write-turn.js'
@@ -37,6 +37,8 @@ export interface RpcStream {
 
 export interface RpcChannelInit {
   stream: RpcStream
+  /** How this channel writes frames (it reads both): what the stream's protocol version says. */
+  format: FrameFormat
   remote: NodeId
   maxFrameBytes: number
   stats: TransportStats
@@ -67,7 +69,9 @@ export class RpcChannel {
   private readonly stream: RpcStream
   private readonly decoder: FrameDecoder
   private readonly pending = new Map<number, PendingRequest>()
+  /** Parts of the frames queued this turn, each copied once into the turn's one write. */
   private outbox: Uint8Array[] = []
+  private queuedFrames = 0
   /** One timer per channel, set for the earliest deadline in `pending`, instead of a timer per request. */
   private deadlineTimer: ReturnType<typeof setTimeout> | undefined
   private deadlineAt = Infinity
@@ -105,10 +109,11 @@ export class RpcChannel {
   request (op: string, data: Uint8Array, timeoutMs: number, signal?: AbortSignal): Promise<Uint8Array> {
     if (!this.isOpen) return Promise.reject(new NetworkError(`stream to ${this.remote} is closed`))
     if (signal?.aborted === true) return Promise.reject(errorFromAbortSignal(signal))
-    const id = this.nextRequestId++
-    let body: Uint8Array
+    const id = this.nextRequestId
+    this.nextRequestId = (this.nextRequestId + 1) >>> 0
+    let parts: Uint8Array[]
     try {
-      body = encodeFrameBody({ id, op, data, deadline: Math.max(0, Math.round(timeoutMs)) }, this.init.maxFrameBytes)
+      parts = encodeFrameParts({ id, op, data, deadline: timeoutMs }, this.init.format, this.init.maxFrameBytes)
     } catch (err) {
       return Promise.reject(err)
     }
@@ -123,7 +128,7 @@ export class RpcChannel {
         signal.addEventListener('abort', entry.onAbort, { once: true })
       }
       this.pending.set(id, entry)
-      this.enqueue(body)
+      this.enqueue(parts)
     })
   }
 
@@ -202,13 +207,13 @@ export class RpcChannel {
       this.init.stats.lateResponsesDropped++
       return
     }
-    let body: Uint8Array
+    let parts: Uint8Array[]
     try {
-      body = encodeFrameBody(frame, this.init.maxFrameBytes)
+      parts = encodeFrameParts(frame, this.init.format, this.init.maxFrameBytes)
     } catch (err) {
-      body = encodeFrameBody({ id: frame.id, error: errorToWire(err) }, this.init.maxFrameBytes)
+      parts = encodeFrameParts({ id: frame.id, error: errorToWire(err) }, this.init.format, this.init.maxFrameBytes)
     }
-    this.enqueue(body)
+    this.enqueue(parts)
   }
 
   private settle (frame: ResponseFrame): void {
@@ -218,19 +223,21 @@ export class RpcChannel {
     else entry.reject(errorFromWire(frame.error))
   }
 
-  private enqueue (body: Uint8Array): void {
-    this.outbox.push(body)
-    if (this.outbox.length === 1) this.init.turn.schedule(this.flush)
+  private enqueue (parts: Uint8Array[]): void {
+    if (this.outbox.length === 0) this.init.turn.schedule(this.flush)
+    for (const part of parts) this.outbox.push(part)
+    this.queuedFrames++
   }
 
   private readonly flush = (): void => {
     if (this.outbox.length === 0 || !this.stream.writable) return
-    const bodies = this.outbox
+    const parts = this.outbox
     this.outbox = []
-    this.init.stats.framesOut += bodies.length
+    this.init.stats.framesOut += this.queuedFrames
+    this.queuedFrames = 0
     this.init.stats.writes++
     try {
-      this.stream.send(joinFrameBodies(bodies))
+      this.stream.send(joinParts(parts))
     } catch (err) {
       this.onClosed(new NetworkError(`write to ${this.remote} failed: ${err instanceof Error ? err.message : String(err)}`))
       this.stream.abort(err instanceof Error ? err : new Error(String(err)))

@@ -41,14 +41,16 @@ const SHAPES: Record<string, Record<string, FieldCheck>> = {
   forgetNode: { id: isString }
 }
 
+/** Each operation's field checks, its own and the options, as one list (built once: this runs on every request). */
+const CHECKS = new Map(Object.entries(SHAPES).map(([op, shape]) => [op, [...Object.entries(shape), ...Object.entries(OPTIONS)]]))
+
 /** Checks a decoded request's shape before anything acts on it; throws ProtocolError or InvalidKeyError naming the field. */
 export function validateRequest (req: unknown): CacheRequest {
   if (req === null || typeof req !== 'object') throw new ProtocolError('request must be a map with an "op" field')
   const op = (req as { op?: unknown }).op
-  // Object.hasOwn: ops like 'constructor' or 'toString' must not find Object's members
-  const shape = typeof op === 'string' && Object.hasOwn(SHAPES, op) ? SHAPES[op] : undefined
-  if (shape === undefined) throw new ProtocolError(`unknown operation "${String(op)}"`)
-  for (const [field, check] of [...Object.entries(shape), ...Object.entries(OPTIONS)]) {
+  const checks = typeof op === 'string' ? CHECKS.get(op) : undefined
+  if (checks === undefined) throw new ProtocolError(`unknown operation "${String(op)}"`)
+  for (const [field, check] of checks) {
     const value = (req as Record<string, unknown>)[field]
     if (check(value)) continue
     if (field === 'key' || field === 'keys') throw new InvalidKeyError(`${op}: ${field} must be ${field === 'key' ? 'a string' : 'a list of strings'}`)

@@ -4,7 +4,7 @@
  * fallbacks for members that are down), execute (send to every target), wait for R or W of them, resolve versions,
  * reply, then repair the replicas that answered with something older.
  */
-import { ConsistencyError, errorFromWire, errorToWire, type CacheError } from '../common/errors.js'
+import { ConsistencyError, errorFromWire, errorToWire, ProtocolError, type CacheError } from '../common/errors.js'
 import type { NodeId } from '../net/transport.js'
 import { requiredFor, ReadTally, WriteTally, type Consistency, type Outcome } from './quorum.js'
 import type { ReplicationCounters } from './counters.js'
@@ -26,6 +26,10 @@ export type ReplicaWriteAck = { ok: true, existed: boolean } | { ok: false, erro
 
 /** The replica protocol as the coordinator uses it; a leg to this member itself is served locally. */
 export interface ReplicaLegs {
+  /**
+   * The states of `keys`, or of the first of them only, when the rest would make the answer larger than one frame
+   * carries comfortably: the caller asks again for the keys left (at least one key is always answered).
+   */
   read(to: NodeId, keys: string[], timeoutMs: number): Promise<Array<KeyState | null>>
   write(to: NodeId, kind: ReplicaWriteKind, items: ReplicaWriteItem[], timeoutMs: number): Promise<ReplicaWriteAck[]>
 }
@@ -47,7 +51,24 @@ export interface CoordinatorInit {
   maxSiblings: number
   /** Deadline of each replica leg in ms. */
   legTimeoutMs: number
+  /**
+   * Value bytes the writes of one batch may carry (a batch that would pass it goes out as two), so that a replica
+   * leg stays within one frame. @default WRITE_BATCH_BYTES
+   */
+  writeBatchBytes?: number
 }
+
+/** Value bytes per write batch by default: a quarter of a frame's 4 MiB, room for keys and versions besides. */
+export const WRITE_BATCH_BYTES = 1024 * 1024
+
+/** Requests of one level that arrived in the same turn, and where each caller's part of the batch starts. */
+interface Batch<Item, Result> {
+  items: Item[]
+  bytes: number
+  callers: Array<{ start: number, count: number, resolve: (results: Result[]) => void, reject: (err: unknown) => void }>
+}
+
+interface ReadItem { key: string, minTs: number }
 
 export type ReadResult = { ok: true, state: KeyState | undefined } | { ok: false, error: CacheError }
 export type WriteResult = { ok: true, acked: number, existed: boolean, state: KeyState } | { ok: false, error: CacheError }
@@ -55,21 +76,33 @@ export type WriteResult = { ok: true, acked: number, existed: boolean, state: Ke
 /** What a write puts under a key: a value (or null to delete) with its expiry, on top of what the writer had seen. */
 export interface Change { value: Uint8Array | null, expiresAt: number, context: VersionVector }
 
+/**
+ * Runs the requests of its member. Reads (and writes) of one level that arrive in the same turn of the event loop, as
+ * the frames of one network read do, are coordinated as one request: one leg per replica carries all their keys, so
+ * a busy member sends a few large messages instead of one per key and replica, and the per-request work is shared.
+ * Each key keeps its own quorum, answer and error.
+ */
 export class Coordinator {
   /** Read-modify-writes in progress per key on this member, so they apply one after another. */
   private readonly keyLocks = new Map<string, Promise<unknown>>()
+  private readonly pendingReads = new Map<Consistency, Batch<ReadItem, ReadResult>>()
+  private readonly pendingWrites = new Map<Consistency, Batch<{ key: string, state: KeyState }, WriteResult>>()
+  private readonly writeBatchBytes: number
 
-  constructor (private readonly components: CoordinatorComponents, private readonly init: CoordinatorInit) {}
+  constructor (private readonly components: CoordinatorComponents, private readonly init: CoordinatorInit) {
+    this.writeBatchBytes = init.writeBatchBytes ?? WRITE_BATCH_BYTES
+  }
 
   /** Reads keys at `level`; `minTs[i]` is the newest write time of key i the caller has already seen (0: none). */
-  async read (keys: string[], level: Consistency, minTs?: readonly number[]): Promise<ReadResult[]> {
-    return await new ReadRequest(this.components, this.init, keys, level, minTs).run()
+  read (keys: string[], level: Consistency, minTs?: readonly number[]): Promise<ReadResult[]> {
+    return this.enqueue(this.pendingReads, level, keys.map((key, i) => ({ key, minTs: minTs?.[i] ?? 0 })), 0, (items) => {
+      return new ReadRequest(this.components, this.init, items.map((item) => item.key), level, items.map((item) => item.minTs)).run()
+    })
   }
 
   /** Writes each change as a new version at `level`; the states sent are the new sibling alone (replicas merge). */
-  async write (changes: Array<{ key: string, change: Change }>, level: Consistency): Promise<WriteResult[]> {
-    const items = changes.map(({ key, change }) => ({ key, state: [this.newSibling(change)] }))
-    return await new WriteRequest(this.components, this.init, items, level).run()
+  write (changes: Array<{ key: string, change: Change }>, level: Consistency): Promise<WriteResult[]> {
+    return this.writeStates(changes.map(({ key, change }) => ({ key, state: [this.newSibling(change)] })), level)
   }
 
   /**
@@ -85,7 +118,7 @@ export class Coordinator {
       const { change, result } = decide(read.state)
       if (change === undefined) return { result, state: read.state, acked: 0 }
       const state = merge([read.state, [this.newSibling({ ...change, context: contextOf(read.state) })]], this.init.strategy, this.init.maxSiblings).state
-      const [written] = await new WriteRequest(this.components, this.init, [{ key, state }], level).run() as [WriteResult]
+      const [written] = await this.writeStates([{ key, state }], level) as [WriteResult]
       if (!written.ok) throw written.error
       return { result, state, acked: written.acked }
     })
@@ -100,6 +133,63 @@ export class Coordinator {
   private newSibling (change: Change): Sibling {
     return { actor: this.init.actor, ts: this.components.hlc.tick(), context: change.context, value: change.value, expiresAt: change.expiresAt }
   }
+
+  private writeStates (items: Array<{ key: string, state: KeyState }>, level: Consistency): Promise<WriteResult[]> {
+    const bytes = items.reduce((sum, item) => sum + stateBytes(item.state), 0)
+    return this.enqueue(this.pendingWrites, level, items, bytes, (batch) => new WriteRequest(this.components, this.init, batch, level).run())
+  }
+
+  /**
+   * Adds a caller's items to the batch of its level, which runs at the end of this turn (a microtask: after every frame
+   * of the network read being served has been dispatched), or at once if these items would push it past the write
+   * budget. Resolves with the caller's own results, in order.
+   */
+  private enqueue<Item, Result> (
+    pending: Map<Consistency, Batch<Item, Result>>, level: Consistency, items: Item[], bytes: number, run: (items: Item[]) => Promise<Result[]>
+  ): Promise<Result[]> {
+    let batch = pending.get(level)
+    if (batch !== undefined && batch.items.length > 0 && batch.bytes + bytes > this.writeBatchBytes) {
+      pending.delete(level)
+      runBatch(batch, run)
+      batch = undefined
+    }
+    if (batch === undefined) {
+      const fresh: Batch<Item, Result> = { items: [], bytes: 0, callers: [] }
+      pending.set(level, fresh)
+      queueMicrotask(() => {
+        if (pending.get(level) !== fresh) return
+        pending.delete(level)
+        runBatch(fresh, run)
+      })
+      batch = fresh
+    }
+    const start = batch.items.length
+    for (const item of items) batch.items.push(item)
+    batch.bytes += bytes
+    const callers = batch.callers
+    return new Promise((resolve, reject) => { callers.push({ start, count: items.length, resolve, reject }) })
+  }
+}
+
+/** Runs a batch and hands each caller its slice of the results (or the batch's error). */
+function runBatch<Item, Result> (batch: Batch<Item, Result>, run: (items: Item[]) => Promise<Result[]>): void {
+  let results: Promise<Result[]>
+  try {
+    results = run(batch.items)
+  } catch (err) {
+    results = Promise.reject(err)
+  }
+  results.then(
+    (all) => { for (const c of batch.callers) c.resolve(c.start === 0 && c.count === all.length ? all : all.slice(c.start, c.start + c.count)) },
+    (err: unknown) => { for (const c of batch.callers) c.reject(err) }
+  )
+}
+
+/** The value bytes a state carries. */
+function stateBytes (state: KeyState): number {
+  let bytes = 0
+  for (const sibling of state) bytes += sibling.value?.length ?? 0
+  return bytes
 }
 
 /**
@@ -191,8 +281,12 @@ class ReadRequest extends FanOutRequest<ReadTally> {
   }
 
   protected async sendTo (replica: NodeId, indexes: number[]): Promise<void> {
-    const states = await this.components.legs.read(replica, indexes.map((i) => this.keys[i] as string), this.init.legTimeoutMs)
-    indexes.forEach((i, j) => { this.tallies[i]?.add(replica, { ok: true, state: states[j] ?? undefined }) })
+    for (let left = indexes; left.length > 0;) {
+      const states = await this.components.legs.read(replica, left.map((i) => this.keys[i] as string), this.init.legTimeoutMs)
+      if (states.length === 0) throw new ProtocolError(`replica ${shortId(replica)} answered none of ${left.length} keys`)
+      states.forEach((state, j) => { this.tallies[left[j] as number]?.add(replica, { ok: true, state: state ?? undefined }) })
+      left = left.slice(states.length)
+    }
   }
 
   protected legFailed (replica: NodeId, indexes: number[], err: unknown): void {

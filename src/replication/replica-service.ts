@@ -14,8 +14,12 @@ export const REPLICA_PROTOCOL = '/dcache/replica/1.0.0'
 
 /** APPEND ONLY: op and field names are on the wire. */
 export type ReplicaRequest =
-  | { op: 'read', keys: string[] }
+  // budget: value bytes the answer may carry; the keys past it are left out (the caller asks again)
+  | { op: 'read', keys: string[], budget?: number }
   | { op: 'write', kind: ReplicaWriteKind, items: ReplicaWriteItem[] }
+
+/** Value bytes of a read answer between members: a quarter of a frame, room for keys and versions besides. */
+const READ_ANSWER_BYTES = 1024 * 1024
 
 /** Keys per hint delivery request: large enough to drain quickly, small enough for one frame. */
 const HINT_BATCH_KEYS = 256
@@ -68,7 +72,7 @@ export class ReplicaService implements ReplicaLegs {
   }
 
   async read (to: NodeId, keys: string[], timeoutMs: number): Promise<Array<KeyState | null>> {
-    return await this.leg(to, { op: 'read', keys }, timeoutMs) as Array<KeyState | null>
+    return await this.leg(to, { op: 'read', keys, budget: READ_ANSWER_BYTES }, timeoutMs) as Array<KeyState | null>
   }
 
   async write (to: NodeId, kind: ReplicaWriteKind, items: ReplicaWriteItem[], timeoutMs: number): Promise<ReplicaWriteAck[]> {
@@ -111,8 +115,16 @@ export class ReplicaService implements ReplicaLegs {
   private serve (req: ReplicaRequest): unknown {
     const { store, counters, hlc } = this.components
     if (req.op === 'read') {
-      counters.replicaReads += req.keys.length
-      return req.keys.map((key) => store.readForClient(key) ?? null)
+      const states: Array<KeyState | null> = []
+      let bytes = 0
+      for (const key of req.keys) {
+        if (states.length > 0 && typeof req.budget === 'number' && bytes >= req.budget) break
+        const state = store.readForClient(key) ?? null
+        if (state !== null) for (const sibling of state) bytes += sibling.value?.length ?? 0
+        states.push(state)
+      }
+      counters.replicaReads += states.length
+      return states
     }
     counters.replicaWrites += req.items.length
     return req.items.map(({ key, state, hintFor }): ReplicaWriteAck => {
@@ -137,8 +149,10 @@ export class ReplicaService implements ReplicaLegs {
 
 /** A replica request from a peer: checked before it touches the store, so a malformed one is refused, not applied. */
 function checkRequest (req: unknown): ReplicaRequest {
-  const r = req as Partial<{ op: unknown, keys: unknown, kind: unknown, items: unknown }>
-  if (r?.op === 'read' && Array.isArray(r.keys) && r.keys.every((k) => typeof k === 'string')) return req as ReplicaRequest
+  const r = req as Partial<{ op: unknown, keys: unknown, budget: unknown, kind: unknown, items: unknown }>
+  if (r?.op === 'read' && Array.isArray(r.keys) && r.keys.every((k) => typeof k === 'string') && (r.budget === undefined || r.budget === null || typeof r.budget === 'number')) {
+    return req as ReplicaRequest
+  }
   if (r?.op === 'write' && (r.kind === 'write' || r.kind === 'repair' || r.kind === 'hint') && Array.isArray(r.items) &&
     r.items.every((i: { key?: unknown, state?: unknown }) => typeof i?.key === 'string' && isState(i.state))) return req as ReplicaRequest
   throw new ProtocolError(`malformed replica request (op ${JSON.stringify(r?.op)})`)

@@ -75,16 +75,20 @@ export interface MergeResult {
  * Siblings with the same dot are the same write; their contexts are joined.
  */
 export function merge (states: Array<KeyState | undefined>, strategy: ConflictResolution, maxSiblings: number): MergeResult {
-  const byDot = new Map<string, Sibling>()
+  // A state holds a few siblings (at most maxSiblings), so a scan finds a dot sooner than a map keyed by strings would:
+  // this runs on every replica write and read.
+  const all: Sibling[] = []
   for (const state of states) {
     if (state === undefined) continue
     for (const s of state) {
-      const dot = `${s.actor}:${s.ts}`
-      const seen = byDot.get(dot)
-      byDot.set(dot, seen === undefined ? s : { ...seen, context: joinVectors(seen.context, s.context) })
+      let i = 0
+      while (i < all.length && !((all[i] as Sibling).actor === s.actor && (all[i] as Sibling).ts === s.ts)) i++
+      const seen = all[i]
+      if (seen === undefined) all.push(s)
+      else if (s.context.length > 0) all[i] = { ...seen, context: joinVectors(seen.context, s.context) }
     }
   }
-  const all = [...byDot.values()]
+  if (all.length <= 1) return { state: all, discarded: 0 }
   const live = all.filter((s) => !all.some((other) => obsoletes(other, s)))
   live.sort((a, b) => newer(a, b) ? -1 : 1)
   const keep = strategy === 'lww' ? 1 : Math.max(1, maxSiblings)

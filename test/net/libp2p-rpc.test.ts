@@ -9,6 +9,7 @@ import * as assert from 'uvu/assert'
 import { NetworkError, ProtocolError, TimeoutError, ValueTooLargeError } from '../../src/common/errors.js'
 import { encodeFrame, FrameDecoder, type Frame } from '../../src/net/codec.js'
 import { createHost, Libp2pTransport, loadOrCreatePrivateKey, RPC_STREAM_PROTOCOL, type DcacheHost, type Libp2pTransportInit } from '../../src/net/libp2p/index.js'
+import { RPC_STREAM_PROTOCOL_V1 } from '../../src/net/constants.js'
 
 const LOOPBACK = ['/ip4/127.0.0.1/tcp/0']
 const PING = '/test/ping/1'
@@ -30,10 +31,27 @@ async function withNodes (fn: (start: (init?: Libp2pTransportInit, listen?: stri
 }
 
 /** A raw RPC stream from `client` to `server`, below the transport, to send whatever bytes a test wants. */
-async function rawStream (client: DcacheHost, server: Libp2pTransport): Promise<Stream> {
+async function rawStream (client: DcacheHost, server: Libp2pTransport, protocol = RPC_STREAM_PROTOCOL): Promise<Stream> {
   const [addr] = server.addresses()
   if (addr === undefined) throw new Error('server has no address')
-  return await client.dialProtocol(multiaddr(addr), RPC_STREAM_PROTOCOL, { signal: AbortSignal.timeout(5000) })
+  return await client.dialProtocol(multiaddr(addr), protocol, { signal: AbortSignal.timeout(5000) })
+}
+
+/** Resolves with the first `n` frames that arrive on `raw`, and the bytes they came in. */
+async function firstFrames (raw: Stream, n: number): Promise<{ frames: Frame[], bytes: Uint8Array[] }> {
+  const decoder = new FrameDecoder()
+  return await new Promise((resolve) => {
+    const frames: Frame[] = []
+    const bytes: Uint8Array[] = []
+    raw.addEventListener('message', (evt) => {
+      const chunks = evt.data instanceof Uint8Array ? [evt.data] : [...evt.data]
+      for (const chunk of chunks) {
+        bytes.push(chunk.slice())
+        frames.push(...decoder.push(chunk))
+      }
+      if (frames.length >= n) resolve({ frames, bytes })
+    })
+  })
 }
 
 /** Resolves with the stream's close error (undefined for a clean close) once the stream is finished. */
@@ -92,22 +110,28 @@ test('an unknown op gets a ProtocolError response on a stream that stays open', 
     const server = await start()
     const client = await start()
     const raw = await rawStream(client.host, server)
-    const decoder = new FrameDecoder()
-    const responses = new Promise<Frame[]>((resolve) => {
-      const frames: Frame[] = []
-      raw.addEventListener('message', (evt) => {
-        const chunks = evt.data instanceof Uint8Array ? [evt.data] : [...evt.data]
-        for (const chunk of chunks) frames.push(...decoder.push(chunk))
-        if (frames.length >= 2) resolve(frames)
-      })
-    })
+    const responses = firstFrames(raw, 2)
     raw.send(encodeFrame({ id: 7, op: '/test/nope/1', data: new Uint8Array(), deadline: 1000 }))
     raw.send(encodeFrame({ id: 8, op: PING, data: new Uint8Array([5]), deadline: 1000 }))
-    const [unknown, ping] = await responses
+    const [unknown, ping] = (await responses).frames
     assert.equal(unknown, { id: 7, error: { code: new ProtocolError().code, message: `no handler for /test/nope/1 on ${server.self}` } })
     assert.equal(ping !== undefined && 'ok' in ping ? [...ping.ok] : undefined, [5])
     assert.is(server.stats().unknownOps, 1)
     assert.is(server.stats().malformedFrames, 0)
+    raw.abort(new Error('test done'))
+  })
+})
+
+test('a peer that speaks only version 1 of the RPC stream gets msgpack frames back', async () => {
+  await withNodes(async (start) => {
+    const server = await start()
+    const client = await start()
+    const raw = await rawStream(client.host, server, RPC_STREAM_PROTOCOL_V1)
+    const responses = firstFrames(raw, 1)
+    raw.send(encodeFrame({ id: 3, op: PING, data: new Uint8Array([6]), deadline: 1000 }, 'msgpack'))
+    const { frames: [ping], bytes: [first] } = await responses
+    assert.equal(ping !== undefined && 'ok' in ping ? [ping.id, [...ping.ok]] : undefined, [3, [6]])
+    assert.ok(first !== undefined && (first[4] as number) >= 0x80, 'the answer is a msgpack map')
     raw.abort(new Error('test done'))
   })
 })

@@ -7,7 +7,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { NetworkError, ProtocolError, TimeoutError } from '../../common/errors.js'
 import { REQUEST_TIMEOUT_MS } from '../../config/defaults.js'
 import { errorFromAbortSignal } from '../abort.js'
-import { MAX_FRAME_BYTES, RPC_STREAM_PROTOCOL } from '../constants.js'
+import { MAX_FRAME_BYTES, RPC_STREAM_PROTOCOL, RPC_STREAM_PROTOCOL_V1 } from '../constants.js'
 import type { NodeId, RequestHandler, RequestOptions, Transport } from '../transport.js'
 import { findHandshakeError } from './handshake.js'
 import type { ClientHost } from './client-host.js'
@@ -19,6 +19,9 @@ import { WriteTurn } from '../write-turn.js'
 const log = logger('dcache:net:transport')
 
 type Subscriber = (from: NodeId, data: Uint8Array) => void
+
+/** The RPC stream's versions, newest first: a dial gets the newest the peer speaks. */
+const RPC_PROTOCOLS = [RPC_STREAM_PROTOCOL, RPC_STREAM_PROTOCOL_V1]
 
 /** What a failed handshake with a reachable peer almost always means (see handshake.ts). */
 const SWARM_KEY_HINT = 'does the cluster need a swarm key, or a different one?'
@@ -73,7 +76,7 @@ export class Libp2pTransport<Host extends DcacheHost | ClientHost = DcacheHost> 
   async start (): Promise<void> {
     if (this.started) return
     this.started = true
-    await this.host.handle(RPC_STREAM_PROTOCOL, (stream, connection) => { this.acceptStream(stream, connection) }, {
+    await this.host.handle(RPC_PROTOCOLS, (stream, connection) => { this.acceptStream(stream, connection) }, {
       maxInboundStreams: this.maxInboundStreams
     })
     this.pubsub?.addEventListener('message', this.onPubsubMessage)
@@ -84,7 +87,7 @@ export class Libp2pTransport<Host extends DcacheHost | ClientHost = DcacheHost> 
     if (!this.started) return
     this.started = false
     this.pubsub?.removeEventListener('message', this.onPubsubMessage)
-    await this.host.unhandle(RPC_STREAM_PROTOCOL).catch(() => {})
+    await this.host.unhandle(RPC_PROTOCOLS).catch(() => {})
     const channels = [...this.inbound, ...[...this.outbound.values()].filter((c) => c instanceof RpcChannel)]
     await Promise.all(channels.map(async (channel) => { await channel.close() }))
     this.outbound.clear()
@@ -269,7 +272,7 @@ export class Libp2pTransport<Host extends DcacheHost | ClientHost = DcacheHost> 
     try {
       const signal = AbortSignal.timeout(this.requestTimeoutMs)
       connection = await this.host.dial(peer, { signal })
-      stream = await connection.newStream(RPC_STREAM_PROTOCOL, { signal })
+      stream = await connection.newStream(RPC_PROTOCOLS, { signal })
     } catch (err) {
       const reason = findHandshakeError(err) !== undefined ? `handshake failed: ${SWARM_KEY_HINT}` : err instanceof Error ? err.message : String(err)
       throw new NetworkError(`cannot reach ${to}: ${reason}`)
@@ -293,6 +296,7 @@ export class Libp2pTransport<Host extends DcacheHost | ClientHost = DcacheHost> 
     if (turn === undefined) this.turns.set(connection, turn = new WriteTurn(tcpSocketOf(connection)))
     return new RpcChannel({
       stream: rpcStreamOf(stream),
+      format: stream.protocol === RPC_STREAM_PROTOCOL_V1 ? 'msgpack' : 'binary',
       remote,
       maxFrameBytes: this.maxFrameBytes,
       stats: this.statsCounters,
