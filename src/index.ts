@@ -20,6 +20,7 @@ export { Swim, HealthMonitor, SWIM_PRESETS, type Member, type MemberState, type 
 export { createNode, CacheNode, PRIVATE_KEY_FILE, type RunningNode, type CreateNodeOptions, type NodeStats, type NodeEvent, type ClusterInfo, type MemberView, type KeyResult } from './node/index.js'
 export { DistributedCache, type DistributedCacheInit, type PutOptions as ClientPutOptions, type RequestLevel, type Siblings } from './client/distributed-cache.js'
 export { SessionToken } from './client/session.js'
+export { Pipeline, type PipelineResult } from './client/pipeline.js'
 export type { GetReply, WriteReply, DeleteReply, Reply } from './node/protocol.js'
 
 // Replication: versions and the pure pieces, for tools and tests.

@@ -8,7 +8,7 @@ test('the root exports the engine, its policies, errors, config, ring, node and 
   for (const name of ['LocalCache', 'LruPolicy', 'LfuPolicy', 'FifoPolicy', 'TtlPolicy', 'createEvictionPolicy', 'CacheError',
     'KeyNotFoundError', 'NodeUnavailableError', 'ReplicationError', 'ConsistencyError', 'ConfigurationError', 'NetworkError',
     'SerializationError', 'resolveConfig', 'loadConfig', 'HashRing', 'Swim', 'createNode', 'CacheNode', 'DistributedCache', 'connectClient',
-    'SessionToken', 'merge']) {
+    'SessionToken', 'Pipeline', 'merge']) {
     assert.type((dcache as Record<string, unknown>)[name], 'function', name)
   }
   assert.is(dcache.version, pkg.version)

@@ -1,13 +1,14 @@
-import { CacheError, InvalidKeyError, KeyNotFoundError, NetworkError, NodeUnavailableError, SerializationError, TimeoutError, ValueTooLargeError, errorFromWire } from '../common/errors.js'
+import { CacheError, InvalidKeyError, KeyNotFoundError, NetworkError, NodeUnavailableError, SerializationError, TimeoutError, ValueTooLargeError, errorFromWire, errorToWire } from '../common/errors.js'
 import { systemClock, type Clock } from '../common/clock.js'
 import { REQUEST_TIMEOUT_MS, type ConsistencyLevel } from '../config/defaults.js'
 import { decodeValue, encodeValue, valueSize } from '../common/codec.js'
 import { checkKey, checkValueSize } from '../store/input-rules.js'
 import { call } from '../node/rpc.js'
+import { Pipeline, replyTs, type PipelinedRequest } from './pipeline.js'
 import { Router } from './router.js'
 import { SessionToken } from './session.js'
 import type { ClientTransport, NodeId } from '../net/transport.js'
-import type { CacheRequest, ClusterInfo, DeleteReply, ForgetReply, GetReply, KeyResult, MemberView, Reply, TtlResult, Versioned, WriteReply } from '../node/protocol.js'
+import type { BatchResult, CacheRequest, ClusterInfo, DeleteReply, ForgetReply, GetReply, KeyResult, MemberView, Reply, TtlResult, Versioned, WriteReply } from '../node/protocol.js'
 import type { NodeStats } from '../node/stats.js'
 import type { EventQuery, NodeEvent } from '../node/event-log.js'
 import type { VersionVector } from '../replication/index.js'
@@ -223,6 +224,15 @@ export class DistributedCache {
     return result.state === 'persistent' ? null : result.seconds
   }
 
+  /**
+   * Requests queued and sent together, one message per member that coordinates their keys (redis-cli's pipelining):
+   * `await cache.pipeline().put('a', 1).get('b').exec()` resolves once, with each request's result or own error, in
+   * order. At this handle's level (or `opts`) and session.
+   */
+  pipeline (opts: RequestLevel = {}): Pipeline {
+    return new Pipeline(async (requests) => await this.sendPipeline(requests, opts))
+  }
+
   /** Asks the cluster to bring in the node listening at `address` (like `serf join`). */
   async addNode (address: string): Promise<NodeId> {
     return await this.any<NodeId>({ op: 'addNode', address })
@@ -336,7 +346,7 @@ export class DistributedCache {
     const { clock, connection, router } = this.shared
     const deadline = clock.now() + this.timeoutMs
     const remaining = (): number => Math.max(1, deadline - clock.now())
-    const repeatable = !NOT_REPEATABLE.has(req.op)
+    const repeatable = req.op === 'batch' ? req.ops.every((op) => !NOT_REPEATABLE.has(op.op)) : !NOT_REPEATABLE.has(req.op)
     const retryable = (err: unknown): boolean => repeatable ? isUnreachable(err) : err instanceof NodeUnavailableError
     try {
       return await call<T>(connection.transport, first, req, repeatable && router.aliveMembers().length > 1 ? Math.max(1, this.timeoutMs / 2) : remaining())
@@ -373,6 +383,35 @@ export class DistributedCache {
         if (err instanceof InvalidKeyError || err instanceof ValueTooLargeError || err instanceof SerializationError) throw err
         const error = { code: err instanceof CacheError ? err.code : 'ERR', message: (err as Error).message }
         indexes.forEach((i) => { results[i] = { key: keys[i] as string, ok: false, error } })
+      }
+    }))
+    return results
+  }
+
+  /**
+   * A pipeline's requests, checked all before any is sent, grouped by first replica into one batch per member; a
+   * member that cannot be reached fails its own requests, each with that error.
+   */
+  private async sendPipeline (requests: readonly PipelinedRequest[], opts: RequestLevel): Promise<BatchResult[]> {
+    const keys = requests.map((r) => r.key)
+    this.checkInput(keys, requests.flatMap((r): Array<[string, Uint8Array]> => r.value === undefined ? [] : [[r.key, r.value]]))
+    this.refreshIfStale()
+    const results = new Array<BatchResult>(requests.length)
+    await Promise.all([...this.shared.router.groupByOwner(keys)].map(async ([owner, indexes]) => {
+      const ops = indexes.map((i): CacheRequest => {
+        const { key, request } = requests[i] as PipelinedRequest
+        return { ...request, ...this.options(key, opts) }
+      })
+      try {
+        const answers = await this.withFallback<BatchResult[]>(owner, { op: 'batch', ops })
+        indexes.forEach((i, j) => {
+          const answer = answers[j] ?? { ok: false, error: { code: 'PROTOCOL', message: 'no answer in the batch' } }
+          results[i] = answer
+          if (answer.ok) this.token?.observe(keys[i] as string, replyTs(answer.value))
+        })
+      } catch (err) {
+        const error = errorToWire(err)
+        for (const i of indexes) results[i] = { ok: false, error }
       }
     }))
     return results

@@ -1,4 +1,4 @@
-import { NodeUnavailableError } from '../common/errors.js'
+import { errorToWire, NodeUnavailableError, ProtocolError } from '../common/errors.js'
 import { MAX_VIRTUAL_NODES } from '../config/defaults.js'
 import { decodeValue, encodeValue } from '../common/codec.js'
 import { LocalCache } from '../store/index.js'
@@ -21,7 +21,7 @@ import type { Random } from '../common/random.js'
 import type { CacheConfig } from '../config/index.js'
 import type { NodeId, RequestHandler, Transport } from '../net/transport.js'
 import { MEMBER_EVENTS, type Member, type MemberEvent, type MemberEventName } from '../membership/index.js'
-import type { CacheRequest } from './protocol.js'
+import type { BatchResult, CacheRequest } from './protocol.js'
 import { shortId } from '../common/short-id.js'
 
 export interface CacheNodeComponents {
@@ -153,7 +153,8 @@ export class CacheNode {
       addNode: async (req) => await this.cluster.addNode(req.address),
       removeNode: async (req, from) => { await this.cluster.removeNode(req.id, from) },
       forgetNode: (req) => this.cluster.forgetNode(req.id),
-      events: (req) => this.cluster.events(req)
+      events: (req) => this.cluster.events(req),
+      batch: async (req, from) => await this.serveBatch(req, from)
     }, this.stats, () => this.leaving ? `node ${this.id} is leaving the cluster` : undefined)
   }
 
@@ -234,6 +235,46 @@ export class CacheNode {
     return await this.router.serve(from, req)
   }
 
+  /**
+   * A pipeline's requests, each served (and counted) as if it had come alone, and together as far as their keys allow,
+   * so that the keyed ones share the coordinator's batch. A request on a key that an earlier one in the pipeline writes
+   * (or that writes a key an earlier one reads) waits for it, so a pipeline applies in its order per key, as Redis's
+   * does. One request's error is its own answer, not the batch's.
+   */
+  private async serveBatch (req: Extract<CacheRequest, { op: 'batch' }>, from: NodeId): Promise<BatchResult[]> {
+    const results = new Array<BatchResult>(req.ops.length)
+    let wave: Array<Promise<void>> = []
+    /** Keys of the requests in flight, and whether one of them writes it. */
+    const inFlight = new Map<string, boolean>()
+    let alone = false
+    for (const [i, op] of req.ops.entries()) {
+      let checked: CacheRequest
+      try {
+        checked = validateRequest(op)
+        if (checked.op === 'batch') throw new ProtocolError('a batch cannot contain a batch')
+      } catch (err) {
+        results[i] = { ok: false, error: errorToWire(err) }
+        continue
+      }
+      const keys = keysOf(checked)
+      const writes = !READ_ONLY_OPS.has(checked.op)
+      // a request without keys (clear, stats, ...) runs alone, between what came before it and what comes after
+      if (wave.length > 0 && (alone || keys.length === 0 || keys.some((key) => inFlight.has(key) && (writes || inFlight.get(key) === true)))) {
+        await Promise.all(wave)
+        wave = []
+        inFlight.clear()
+      }
+      alone = keys.length === 0
+      for (const key of keys) inFlight.set(key, writes || inFlight.get(key) === true)
+      wave.push(this.serve(from, checked).then(
+        (value) => { results[i] = { ok: true, value: value ?? null } },
+        (err: unknown) => { results[i] = { ok: false, error: errorToWire(err) } }
+      ))
+    }
+    await Promise.all(wave)
+    return results
+  }
+
   /** Passes a client request on to another member. */
   async forward<T> (to: NodeId, req: CacheRequest): Promise<T> {
     this.stats.forwarded++
@@ -291,4 +332,15 @@ export class CacheNode {
     const vnodes = Number(m.meta.vnodes)
     return Number.isInteger(vnodes) && vnodes >= 1 && vnodes <= MAX_VIRTUAL_NODES ? vnodes : this.config.virtualNodes
   }
+}
+
+/** Operations that change no key. */
+const READ_ONLY_OPS = new Set<CacheRequest['op']>(['get', 'exists', 'mget', 'ttl'])
+
+/** The keys a request reads or writes. */
+function keysOf (req: CacheRequest): string[] {
+  if ('key' in req) return [req.key]
+  if ('keys' in req) return req.keys
+  if ('entries' in req) return req.entries.map(([key]) => key)
+  return []
 }

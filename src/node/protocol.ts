@@ -47,6 +47,8 @@ export type CacheRequest = RequestOptions & (
   | { op: 'removeNode', id: NodeId }
   | { op: 'events', since?: number }
   | { op: 'forgetNode', id: string }
+  // a pipeline: keyed requests served together, answered in order, each with its own result or error (no nesting)
+  | { op: 'batch', ops: CacheRequest[] }
 )
 
 export type CacheOp = CacheRequest['op']
@@ -78,6 +80,9 @@ export interface Reply<T> extends Versioned { value: T }
 
 /** Per-key outcome of a multi-key operation: the value (or presence), or the error that key met. */
 export type KeyResult<T> = { key: string, ok: true, value: T } | { key: string, ok: false, error: { code: string, message: string, details?: Record<string, unknown> } }
+
+/** A batch's answer per request, in order: the request's reply or its error. */
+export type BatchResult = { ok: true, value: unknown } | { ok: false, error: { code: string, message: string, details?: Record<string, unknown> } }
 
 /** One member as nodes report it to clients and the CLI. */
 export interface MemberView {

@@ -11,7 +11,8 @@ const WHILE_LEAVING = new Set<CacheOp>(['cluster', 'stats'])
 
 /**
  * The entry of every client request: the leaving gate, the op -> handler table, and the node's request statistics.
- * A request another member passed on (`hops` > 0) was already counted there, so throughput counts each once.
+ * A request another member passed on (`hops` > 0) was already counted there, and a batch is counted as the requests
+ * in it, so throughput counts each once.
  */
 export class RequestRouter {
   constructor (
@@ -23,7 +24,7 @@ export class RequestRouter {
   async serve (from: NodeId, req: CacheRequest): Promise<unknown> {
     // performance.now: latencies are sub-millisecond, below the clock's resolution
     const started = performance.now()
-    const counted = (req.hops ?? 0) === 0
+    const counted = (req.hops ?? 0) === 0 && req.op !== 'batch'
     try {
       const leaving = this.leavingNote()
       if (leaving !== undefined && !WHILE_LEAVING.has(req.op)) throw new NodeUnavailableError(leaving)

@@ -4,6 +4,9 @@ import type { CacheRequest } from './protocol.js'
 
 type FieldCheck = (value: unknown) => boolean
 
+/** Requests one batch may carry. */
+export const MAX_BATCH_OPS = 10_000
+
 const isString: FieldCheck = (v) => typeof v === 'string'
 const isBytes: FieldCheck = (v) => v instanceof Uint8Array
 const isNumber: FieldCheck = (v) => typeof v === 'number' && Number.isFinite(v)
@@ -38,7 +41,9 @@ const SHAPES: Record<string, Record<string, FieldCheck>> = {
   addNode: { address: isString },
   removeNode: { id: isString },
   events: { since: optional(isNumber) },
-  forgetNode: { id: isString }
+  forgetNode: { id: isString },
+  // each request of a batch is checked on its own when it is served
+  batch: { ops: (v) => Array.isArray(v) && v.length <= MAX_BATCH_OPS }
 }
 
 /** Each operation's field checks, its own and the options, as one list (built once: this runs on every request). */

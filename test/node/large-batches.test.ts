@@ -8,9 +8,10 @@ const VALUE_BYTES = 900 * 1024
 const KEYS = Array.from({ length: 16 }, (_, i) => `large:${i}`)
 
 test('concurrent puts and gets of values that add up to more than a frame all succeed at every replica', async () => {
-  const cluster = await startRealCluster(2, { replicationFactor: 2, maxValueBytes: '1mb' })
+  // generous deadlines: megabytes through Noise on a loaded 2-core machine take a while, and a timeout is not the point
+  const cluster = await startRealCluster(2, { replicationFactor: 2, maxValueBytes: '1mb', requestTimeout: 30_000 })
   try {
-    const client = await cluster.client({ consistency: 'all' })
+    const client = await cluster.client({ consistency: 'all', timeout: 30_000 })
     await Promise.all(KEYS.map(async (key, i) => { await client.put(key, new Uint8Array(VALUE_BYTES).fill(i)) }))
     const values = await Promise.all(KEYS.map(async (key) => await client.get<Uint8Array>(key)))
     assert.equal(values.map((v) => [v?.length, v?.[0]]), KEYS.map((_, i) => [VALUE_BYTES, i]))
