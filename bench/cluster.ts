@@ -20,10 +20,10 @@ import { connectClient } from '../src/client/connect.js'
 import { perThousand, type FailureReason, type NodeCpu } from '../src/client/load-generator.js'
 import { LoadGenerator } from '../src/client/load-workers.js'
 import type { DistributedCache } from '../src/client/distributed-cache.js'
+import { waitForMembers } from './wait-for-members.js'
 
 const TESTS = ['set', 'get'] as const
 const KEYSPACE = 100_000
-const CONVERGE_TIMEOUT_MS = 20_000
 const REDIS_START_TIMEOUT_MS = 10_000
 /** Per redis-benchmark run; it has no duration flag of its own. */
 const REDIS_RUN_TIMEOUT_MS = 120_000
@@ -66,17 +66,6 @@ function parseOptions (argv: string[]): Options {
     maxSeconds: Number(flag('max-seconds', '30')),
     replication: flag('replication', '1,3').split(',').map(Number),
     levels: flag('consistency', 'one,quorum,all').split(',') as Level[]
-  }
-}
-
-/** Waits until the contact node sees every node alive, so the client's ring has them all. */
-async function waitForMembers (cache: DistributedCache, n: number): Promise<void> {
-  const giveUpAt = Date.now() + CONVERGE_TIMEOUT_MS
-  for (;;) {
-    const info = await cache.getClusterInfo()
-    if (info.members.filter((m) => m.state === 'alive').length >= n) return
-    if (Date.now() > giveUpAt) throw new Error(`cluster did not converge: ${info.members.length} members`)
-    await new Promise((resolve) => setTimeout(resolve, 100))
   }
 }
 
