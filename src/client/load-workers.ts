@@ -35,8 +35,6 @@ export interface LoadGeneratorInit {
   workers?: number
   /** How workers connect; needed with more than one. */
   connect?: WorkerConnectInit
-  /** Measure each node's CPU time over every test, from its statistics before and after. @default true */
-  nodeCpu?: boolean
 }
 
 /** One test; `consistency` is the level of its requests (default: the client's). */
@@ -65,14 +63,14 @@ export type FromWorker =
  * one result per test either way, and the nodes' CPU time over each test from their statistics.
  */
 export class LoadGenerator {
-  private constructor (private readonly cache: DistributedCache, private readonly pool: WorkerPool | undefined, private readonly nodeCpu: boolean) {}
+  private constructor (private readonly cache: DistributedCache, private readonly pool: WorkerPool | undefined) {}
 
   static async start (cache: DistributedCache, init: LoadGeneratorInit = {}): Promise<LoadGenerator> {
     const workers = init.workers ?? 1
     if (!Number.isInteger(workers) || workers < 1) throw new InvalidArgumentError(`invalid workers ${workers}; must be an integer >= 1`, 'workers')
-    if (workers === 1) return new LoadGenerator(cache, undefined, init.nodeCpu ?? true)
+    if (workers === 1) return new LoadGenerator(cache, undefined)
     if (init.connect === undefined) throw new InvalidArgumentError('worker processes need the addresses to connect to', 'connect')
-    return new LoadGenerator(cache, await WorkerPool.start(workers, init.connect), init.nodeCpu ?? true)
+    return new LoadGenerator(cache, await WorkerPool.start(workers, init.connect))
   }
 
   get workers (): number {
@@ -82,7 +80,7 @@ export class LoadGenerator {
   /** Runs one test: started in every worker at once, its result merged from all of them. */
   async run (init: LoadRunInit): Promise<LoadTestResult> {
     checkWorkerSplit(init.concurrency, this.workers)
-    const before = this.nodeCpu ? await this.nodeStats() : undefined
+    const before = await this.nodeStats()
     let samples: LoadSamples[]
     let seconds: number
     if (this.pool === undefined) {
