@@ -57,7 +57,8 @@ const generatedEntry = {
 }
 
 await build({
-  entryPoints: { dcache: 'dcache-cli-entry' },
+  // load-worker: the process `dcache bench --workers K` forks K times (src/client/load-workers.ts finds it here)
+  entryPoints: { dcache: 'dcache-cli-entry', 'load-worker': 'src/client/load-worker.ts' },
   plugins: [generatedEntry],
   outdir: OUT_DIR,
   bundle: true,
@@ -76,4 +77,4 @@ await build({
   external: ['blessed', 'blessed-contrib', 'msgpackr-extract'],
   logLevel: 'warning'
 })
-console.log(`bundled ${commands.length} commands into ${OUT_DIR}/dcache.js`)
+console.log(`bundled ${commands.length} commands into ${OUT_DIR}/dcache.js, and the load worker into ${OUT_DIR}/load-worker.js`)

@@ -95,6 +95,8 @@ export abstract class ClientCommand extends BaseCommand {
   private session?: { file: string, token: SessionToken }
   /** Where the members this client learns are remembered, when it found the cluster through the data dir. */
   private membersFile?: string
+  /** The addresses the client was connected through (none through a local socket), for more connections like it. */
+  protected connectedAddresses?: string[]
   /** The KEY argument once parsed, so that an error can name it. */
   private subjectKey?: string
 
@@ -129,6 +131,7 @@ export abstract class ClientCommand extends BaseCommand {
       const { addresses, membersFile } = await resolveNodeAddresses({ flag: named, env: process.env.DCACHE_NODE, dataDir })
       const { connectClient } = await import('../client/connect.js')
       this.client = await connectClient(addresses, options)
+      this.connectedAddresses = addresses
       this.membersFile = membersFile
     }
     this.session = session

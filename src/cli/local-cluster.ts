@@ -42,6 +42,8 @@ export interface LocalClusterInit {
   startTimeoutMs?: number
   /** A command each node runs under, e.g. `['ip', 'netns', 'exec', 'ns1']` (it must exec, keeping the PID). */
   wrapper?: string[]
+  /** Environment variables of every node on top of this process's, e.g. NODE_OPTIONS for a CPU profile. */
+  env?: Record<string, string>
 }
 
 /**
@@ -69,7 +71,7 @@ export class LocalCluster {
     const args = [DCACHE_BIN, 'node', 'start', '--listen', '/ip4/127.0.0.1/tcp/0', '--data-dir', dataDir, '--name', name,
       ...(seed === undefined ? [] : ['--join', seed]), ...(init.nodeArgs ?? [])]
     const [command, ...prefix] = [...(init.wrapper ?? []), process.execPath]
-    const child = spawn(command as string, [...prefix, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(command as string, [...prefix, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...init.env } })
     const address = await waitForAddress(child, init.startTimeoutMs ?? 30_000)
     const node = { name, pid: child.pid as number, address, dataDir, process: child }
     this.nodes.push(node)

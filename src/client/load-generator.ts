@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import { CacheError } from '../common/errors.js'
 import type { DistributedCache } from './distributed-cache.js'
 
@@ -58,6 +59,45 @@ export interface LoadTestResult {
   hitRatio?: number
   /** Why requests failed, most frequent first (at most FAILURE_CODES_SHOWN codes); empty without errors. */
   failures: FailureReason[]
+  /** Processes the load came from. */
+  workers: number
+  /** CPU time of the load generator (all its processes) per 1,000 requests, ms. */
+  cpuMsPer1000: number
+  /** The generator's CPU time over what it could have used: wall time x min(workers, cores). */
+  cpuLoad: number
+  /** cpuLoad >= CPU_BOUND_LOAD: the figures are the generator's limit more than the cluster's. */
+  cpuBound: boolean
+  /** CPU time of each node per 1,000 requests of the test, ms (from its statistics before and after), when measured. */
+  nodes?: NodeCpu[]
+}
+
+/** One node's CPU time over a test, per 1,000 requests of that test. */
+export interface NodeCpu {
+  id: string
+  name: string
+  cpuMsPer1000: number
+}
+
+/**
+ * A generator whose CPU time was at least this share of what its processes could use (wall time x min(workers,
+ * cores)) was the bottleneck: one process is single-threaded JavaScript, so at 90% of a core it waits for itself.
+ */
+export const CPU_BOUND_LOAD = 0.9
+
+/** What one process measured over one run: a result is summarized from one or several (one per worker process). */
+export interface LoadSamples {
+  /** Latency of every finished request, ms. */
+  latencies: Float64Array
+  errors: number
+  /** Reads that succeeded, and those of them that found a value. */
+  reads: number
+  hits: number
+  /** Every failure code, with its count. */
+  failures: FailureReason[]
+  /** CPU time this process used over the run, ms. */
+  cpuMs: number
+  /** Wall time of the run. */
+  seconds: number
 }
 
 /** Key number `index` of a test: `<prefix>key:…` for values, `<prefix>counter:…` for incr. */
@@ -70,6 +110,12 @@ export function benchKey (test: LoadTestName, prefix: string, index: number): st
  * until `requests` are done or `maxSeconds` pass. Latency is measured per request; failures are counted by code.
  */
 export async function runLoadTest (cache: DistributedCache, init: LoadTestInit): Promise<LoadTestResult> {
+  const samples = await measureLoad(cache, init)
+  return summarizeLoad(init, [samples], samples.seconds)
+}
+
+/** runLoadTest's load, measured in this process but not summarized: the part a worker process runs. */
+export async function measureLoad (cache: DistributedCache, init: LoadTestInit): Promise<LoadSamples> {
   const value = 'x'.repeat(init.valueBytes)
   const prefix = init.prefix ?? ''
   const putOptions = { ttl: init.ttl }
@@ -81,6 +127,7 @@ export async function runLoadTest (cache: DistributedCache, init: LoadTestInit):
   let errors = 0
   let hits = 0
   let reads = 0
+  const cpuBefore = process.cpuUsage()
   const started = performance.now()
 
   const write = async (key: string): Promise<void> => {
@@ -130,24 +177,59 @@ export async function runLoadTest (cache: DistributedCache, init: LoadTestInit):
     if (progress !== undefined) clearInterval(progress)
   }
   const seconds = (performance.now() - started) / 1000
-  const sorted = latencies.subarray(0, done).sort()
-  const at = (q: number): number => sorted.length === 0 ? 0 : round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number)
+  const cpu = process.cpuUsage(cpuBefore)
+  return { latencies: latencies.slice(0, done), errors, reads, hits, failures: [...failures.values()], cpuMs: (cpu.user + cpu.system) / 1000, seconds }
+}
+
+/**
+ * One result from the samples of every process that ran a share of `init`'s load over `seconds` of wall time:
+ * percentiles over all their latencies together (exact), counts and CPU time summed.
+ */
+export function summarizeLoad (init: Pick<LoadTestInit, 'test' | 'concurrency' | 'pipeline' | 'valueBytes'>, samples: LoadSamples[], seconds: number): LoadTestResult {
+  const sorted = new Float64Array(samples.reduce((n, s) => n + s.latencies.length, 0))
+  let offset = 0
+  for (const s of samples) {
+    sorted.set(s.latencies, offset)
+    offset += s.latencies.length
+  }
+  sorted.sort()
+  const done = sorted.length
+  const sum = (f: (s: LoadSamples) => number): number => samples.reduce((a, s) => a + f(s), 0)
+  const reads = sum((s) => s.reads)
+  const failures = new Map<string, FailureReason>()
+  for (const f of samples.flatMap((s) => s.failures)) {
+    const seen = failures.get(f.code)
+    if (seen === undefined) failures.set(f.code, { ...f })
+    else seen.count += f.count
+  }
+  const cpuMs = sum((s) => s.cpuMs)
+  const cpuLoad = seconds > 0 ? cpuMs / (seconds * 1000 * Math.min(samples.length, availableParallelism())) : 0
+  const at = (q: number): number => done === 0 ? 0 : round(sorted[Math.min(done - 1, Math.floor(q * done))] as number)
   return {
     test: init.test,
     requests: done,
-    errors,
+    errors: sum((s) => s.errors),
     seconds: round(seconds),
-    opsPerSec: Math.round(done / seconds),
+    opsPerSec: seconds > 0 ? Math.round(done / seconds) : 0,
     p50Ms: at(0.5),
     p95Ms: at(0.95),
     p99Ms: at(0.99),
-    maxMs: round(sorted.length === 0 ? 0 : sorted[sorted.length - 1] as number),
+    maxMs: round(done === 0 ? 0 : sorted[done - 1] as number),
     concurrency: init.concurrency,
     pipeline: init.pipeline,
     valueBytes: init.valueBytes,
-    ...(reads > 0 ? { hitRatio: round(hits / reads) } : {}),
-    failures: [...failures.values()].sort((a, b) => b.count - a.count).slice(0, FAILURE_CODES_SHOWN)
+    ...(reads > 0 ? { hitRatio: round(sum((s) => s.hits) / reads) } : {}),
+    failures: [...failures.values()].sort((a, b) => b.count - a.count).slice(0, FAILURE_CODES_SHOWN),
+    workers: samples.length,
+    cpuMsPer1000: perThousand(cpuMs, done),
+    cpuLoad: round(cpuLoad),
+    cpuBound: cpuLoad >= CPU_BOUND_LOAD
   }
+}
+
+/** Milliseconds of CPU per 1,000 requests (0 without requests). */
+export function perThousand (cpuMs: number, requests: number): number {
+  return requests === 0 ? 0 : round(cpuMs / requests * 1000)
 }
 
 /**

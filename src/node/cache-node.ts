@@ -7,7 +7,7 @@ import { HealthMonitor, Swim } from '../membership/index.js'
 import { actorOf, Coordinator, HintStore, HybridClock, ReplicaService, ReplicaStore, ReplicationCounters } from '../replication/index.js'
 import { call } from './rpc.js'
 import { CACHE_PROTOCOL } from './protocol.js'
-import { NodeStatsRecorder, type NodeStats } from './stats.js'
+import { NodeStatsRecorder, type CpuTime, type NodeStats } from './stats.js'
 import { EventLog } from './event-log.js'
 import { logNodeEvent, NodeReports } from './log.js'
 import { validateRequest } from './validate-request.js'
@@ -32,6 +32,8 @@ export interface CacheNodeComponents {
   onRemoved?: () => void
   /** Gets a line per member event, ring change and hint summary, and membership's own debug lines. @default silentLog */
   log?: Log
+  /** The CPU time statistics report. @default processCpuTime (this process's) */
+  cpuTime?: () => CpuTime
 }
 
 /** How often a member offers its hints to members that are alive again, ms (also on every member:alive). */
@@ -92,7 +94,7 @@ export class CacheNode {
     })
     this.health = new HealthMonitor(this.membership, clock.now())
     this.events = new EventLog(clock, (event) => { logNodeEvent(log, event) })
-    this.stats = new NodeStatsRecorder(clock)
+    this.stats = new NodeStatsRecorder(clock, components.cpuTime)
 
     const hlc = new HybridClock(clock)
     const isAlive = (id: NodeId): boolean => this.membership.stateOf(id) === 'alive'

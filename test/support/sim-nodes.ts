@@ -119,7 +119,14 @@ export class SimNodes {
 
   private async startNode (id: NodeId): Promise<CacheNode> {
     const config = resolveConfig({ membershipPreset: 'local', name: id, dataDir: '/nonexistent', virtualNodes: 64, ...this.init.config })
-    const node = new CacheNode({ transport: this.net.createTransport(id), clock: this.clock, random: seededRandom(this.seed * 1000 + ++this.starts), log: this.init.log?.(id) }, config)
+    const node = new CacheNode({
+      transport: this.net.createTransport(id),
+      clock: this.clock,
+      random: seededRandom(this.seed * 1000 + ++this.starts),
+      log: this.init.log?.(id),
+      // the test process's CPU time would differ from run to run
+      cpuTime: () => ({ userMs: 0, systemMs: 0 })
+    }, config)
     this.nodes.set(id, node)
     await node.start()
     return node

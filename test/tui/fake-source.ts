@@ -23,7 +23,7 @@ export function engineStats (over: Partial<CacheStats> = {}): CacheStats {
 export function nodeStats (name: string, time: number, over: Partial<NodeStats> = {}): NodeStats {
   return {
     id: nodeId(name), name, time, uptimeMs: time, engine: engineStats(), requests: {}, errors: 0, forwarded: 0, latency: { p50Ms: 0, p99Ms: 0 },
-    replicationFactor: 3, replication: replicationStats(), ...over
+    cpu: { userMs: 0, systemMs: 0 }, replicationFactor: 3, replication: replicationStats(), ...over
   }
 }
 
