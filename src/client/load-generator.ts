@@ -14,7 +14,7 @@ export interface LoadTestInit {
   requests: number
   /** Concurrent clients. */
   concurrency: number
-  /** Requests each client keeps in flight. */
+  /** Requests each client sends together as one pipeline and waits for (redis-benchmark's -P); 1 = one at a time. */
   pipeline: number
   /** Size of each value written. */
   valueBytes: number
@@ -106,8 +106,9 @@ export function benchKey (test: LoadTestName, prefix: string, index: number): st
 }
 
 /**
- * A bounded load in the spirit of redis-benchmark: `concurrency` clients, each with `pipeline` requests in flight,
- * until `requests` are done or `maxSeconds` pass. Latency is measured per request; failures are counted by code.
+ * A bounded load in the spirit of redis-benchmark: `concurrency` clients, each sending `pipeline` requests together
+ * and waiting for them, until `requests` are done or `maxSeconds` pass. Latency is measured per request (in a
+ * pipeline, the pipeline's); failures are counted by code.
  */
 export async function runLoadTest (cache: DistributedCache, init: LoadTestInit): Promise<LoadTestResult> {
   const samples = await measureLoad(cache, init)
@@ -130,41 +131,77 @@ export async function measureLoad (cache: DistributedCache, init: LoadTestInit):
   const cpuBefore = process.cpuUsage()
   const started = performance.now()
 
-  const write = async (key: string): Promise<void> => {
-    init.written?.add(key)
-    await cache.put(key, value, putOptions)
+  const fail = (err: unknown, count = 1): void => {
+    errors += count
+    const code = err instanceof CacheError ? err.code : err instanceof Error ? err.name : 'Error'
+    const reason = failures.get(code)
+    if (reason === undefined) failures.set(code, { code, count, message: err instanceof Error ? err.message : String(err) })
+    else reason.count += count
   }
-  const read = async (key: string): Promise<void> => {
-    const found = await cache.get(key) !== undefined
-    reads++
-    if (found) hits++
-  }
-  const operation = async (key: string, n: number): Promise<void> => {
-    switch (init.test) {
-      case 'set': return await write(key)
-      case 'get': return await read(key)
-      case 'mixed': return n % 10 === 0 ? await write(key) : await read(key)
-      case 'incr':
-        init.written?.add(key)
-        await cache.increment(key)
+  /** What request `n` of the test is: its key, and whether it writes (set, the tenth of mixed) or increments. */
+  const nextKey = (): string => benchKey(init.test, prefix, Math.floor(Math.random() * init.keyspace))
+  const writes = (n: number): boolean => init.test === 'set' || (init.test === 'mixed' && n % 10 === 0)
+
+  // -P 1: one request at a time per client, each its own call
+  const single = async (): Promise<void> => {
+    while (issued < init.requests && performance.now() < deadline) {
+      const n = issued++
+      const key = nextKey()
+      const t0 = performance.now()
+      try {
+        if (init.test === 'incr') {
+          init.written?.add(key)
+          await cache.increment(key)
+        } else if (writes(n)) {
+          init.written?.add(key)
+          await cache.put(key, value, putOptions)
+        } else {
+          const found = await cache.get(key) !== undefined
+          reads++
+          if (found) hits++
+        }
+      } catch (err) {
+        fail(err)
+      }
+      latencies[done++] = performance.now() - t0
     }
   }
 
-  const worker = async (): Promise<void> => {
+  // -P N, as redis-benchmark means it: each client sends N requests together (one pipeline) and waits for all of them
+  const pipelined = async (): Promise<void> => {
     while (issued < init.requests && performance.now() < deadline) {
-      const n = issued++
-      const key = benchKey(init.test, prefix, Math.floor(Math.random() * init.keyspace))
+      const count = Math.min(init.pipeline, init.requests - issued)
+      const pipeline = cache.pipeline()
+      const isRead: boolean[] = []
+      for (let i = 0; i < count; i++) {
+        const n = issued++
+        const key = nextKey()
+        if (init.test === 'incr') {
+          init.written?.add(key)
+          pipeline.increment(key)
+        } else if (writes(n)) {
+          init.written?.add(key)
+          pipeline.put(key, value, putOptions)
+        } else {
+          pipeline.get(key)
+        }
+        isRead.push(init.test !== 'incr' && !writes(n))
+      }
       const t0 = performance.now()
       try {
-        await operation(key, n)
+        const results = await pipeline.exec()
+        results.forEach((result, i) => {
+          if (!result.ok) fail(result.error)
+          else if (isRead[i] === true) {
+            reads++
+            if (result.value !== undefined) hits++
+          }
+        })
       } catch (err) {
-        errors++
-        const code = err instanceof CacheError ? err.code : err instanceof Error ? err.name : 'Error'
-        const reason = failures.get(code)
-        if (reason === undefined) failures.set(code, { code, count: 1, message: err instanceof Error ? err.message : String(err) })
-        else reason.count++
+        fail(err, count)
       }
-      latencies[done++] = performance.now() - t0
+      const ms = performance.now() - t0
+      for (let i = 0; i < count; i++) latencies[done++] = ms
     }
   }
 
@@ -172,7 +209,7 @@ export async function measureLoad (cache: DistributedCache, init: LoadTestInit):
     ? undefined
     : setInterval(() => init.onProgress?.(done, performance.now() - started), 200)
   try {
-    await Promise.all(Array.from({ length: init.concurrency * init.pipeline }, worker))
+    await Promise.all(Array.from({ length: init.concurrency }, init.pipeline === 1 ? single : pipelined))
   } finally {
     if (progress !== undefined) clearInterval(progress)
   }

@@ -30,7 +30,7 @@ Exit codes: 0 when every request succeeded, 2 for bad input (an unknown test, a 
   static override flags = {
     requests: Flags.integer({ char: 'n', description: 'requests per test', default: 100_000, min: 1 }),
     clients: Flags.integer({ char: 'c', description: 'concurrent clients', default: 50, min: 1 }),
-    pipeline: Flags.integer({ char: 'P', description: 'requests each client keeps in flight', default: 1, min: 1 }),
+    pipeline: Flags.integer({ char: 'P', description: 'requests each client sends together (one pipeline) and waits for, as redis-benchmark -P', default: 1, min: 1, max: 10_000 }),
     tests: Flags.string({ char: 't', description: `comma-separated tests: ${LOAD_TESTS.join(', ')}`, default: 'set,get' }),
     'data-size': Flags.integer({ char: 'd', description: 'value size in bytes (checked against the cluster\'s value limit first)', default: 100, min: 0 }),
     keyspace: Flags.integer({ char: 'r', description: 'random keys drawn from this many', default: 100_000, min: 1 }),
@@ -96,7 +96,7 @@ Exit codes: 0 when every request succeeded, 2 for bad input (an unknown test, a 
       results.map((r) => [r.test.toUpperCase(), r.requests, r.errors, r.opsPerSec, r.p50Ms, r.p95Ms, r.p99Ms, r.maxMs,
         formatPercent(r.hitRatio), r.cpuMsPer1000.toFixed(1), nodesCpu(r)])))
     const workers = flags.workers === 1 ? 'this process' : `${flags.workers} worker processes`
-    this.log(`${flags.clients} clients x ${flags.pipeline} in flight from ${workers}, ${flags['data-size']}-byte values, keyspace ${flags.keyspace}; cpu/1k: CPU ms per 1,000 requests`)
+    this.log(`${flags.clients} clients x ${flags.pipeline} pipelined from ${workers}, ${flags['data-size']}-byte values, keyspace ${flags.keyspace}; cpu/1k: CPU ms per 1,000 requests`)
     const names = [...new Set(results.flatMap((r) => (r.nodes ?? []).map((n) => n.name)))].sort()
     if (names.length < 2) return
     this.log('')
