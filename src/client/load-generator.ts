@@ -102,7 +102,9 @@ export interface LoadSamples {
 
 /** Key number `index` of a test: `<prefix>key:…` for values, `<prefix>counter:…` for incr. */
 export function benchKey (test: LoadTestName, prefix: string, index: number): string {
-  return `${prefix}${test === 'incr' ? 'counter' : 'key'}:${String(index).padStart(12, '0')}`
+  // 1e12 + index written out, less its leading 1: the index padded to 12 digits (cheaper than padStart per request)
+  const digits = index < 1e12 ? String(1e12 + index).slice(1) : String(index)
+  return `${prefix}${test === 'incr' ? 'counter' : 'key'}:${digits}`
 }
 
 /**

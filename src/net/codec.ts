@@ -64,11 +64,10 @@ export function encodeFrameParts (frame: Frame, format: FrameFormat = 'binary', 
     const length = REQUEST_FIXED_BYTES + op.length + frame.data.length
     checkSize(length, maxFrameBytes)
     const head = new Uint8Array(FRAME_HEADER_BYTES + REQUEST_FIXED_BYTES + op.length)
-    const view = new DataView(head.buffer)
-    view.setUint32(0, length)
+    writeU32(head, 0, length)
     head[4] = REQUEST_TAG
-    view.setUint32(5, frame.id >>> 0)
-    view.setUint32(9, Math.min(MAX_U32, Math.max(0, Math.round(frame.deadline))))
+    writeU32(head, 5, frame.id)
+    writeU32(head, 9, Math.min(MAX_U32, Math.max(0, Math.round(frame.deadline))))
     head[13] = op.length
     head.set(op, 14)
     return [head, frame.data]
@@ -77,10 +76,9 @@ export function encodeFrameParts (frame: Frame, format: FrameFormat = 'binary', 
   const length = RESPONSE_FIXED_BYTES + payload.length
   checkSize(length, maxFrameBytes)
   const head = new Uint8Array(FRAME_HEADER_BYTES + RESPONSE_FIXED_BYTES)
-  const view = new DataView(head.buffer)
-  view.setUint32(0, length)
+  writeU32(head, 0, length)
   head[4] = 'ok' in frame ? RESPONSE_TAG : ERROR_TAG
-  view.setUint32(5, frame.id >>> 0)
+  writeU32(head, 5, frame.id)
   return [head, payload]
 }
 
@@ -104,8 +102,20 @@ export function encodeFrame (frame: Frame, format: FrameFormat = 'binary', maxFr
 
 function lengthPrefix (length: number): Uint8Array {
   const prefix = new Uint8Array(FRAME_HEADER_BYTES)
-  new DataView(prefix.buffer).setUint32(0, length)
+  writeU32(prefix, 0, length)
   return prefix
+}
+
+/** Big-endian, without a DataView per frame (this runs for every frame sent). */
+function writeU32 (bytes: Uint8Array, at: number, value: number): void {
+  bytes[at] = value >>> 24
+  bytes[at + 1] = value >>> 16
+  bytes[at + 2] = value >>> 8
+  bytes[at + 3] = value
+}
+
+function readU32 (bytes: Uint8Array, at: number): number {
+  return ((bytes[at] as number) * 0x1000000) + (((bytes[at + 1] as number) << 16) | ((bytes[at + 2] as number) << 8) | (bytes[at + 3] as number))
 }
 
 function checkSize (bodyLength: number, maxFrameBytes: number): void {
@@ -152,7 +162,7 @@ export class FrameDecoder {
       if (this.body === undefined) {
         let length: number
         if (this.headerFilled === 0 && chunk.length - offset >= FRAME_HEADER_BYTES) {
-          length = new DataView(chunk.buffer, chunk.byteOffset + offset, FRAME_HEADER_BYTES).getUint32(0)
+          length = readU32(chunk, offset)
           offset += FRAME_HEADER_BYTES
         } else {
           const n = Math.min(FRAME_HEADER_BYTES - this.headerFilled, chunk.length - offset)
@@ -160,7 +170,7 @@ export class FrameDecoder {
           this.headerFilled += n
           offset += n
           if (this.headerFilled < FRAME_HEADER_BYTES) break
-          length = new DataView(this.header.buffer).getUint32(0)
+          length = readU32(this.header, 0)
           this.headerFilled = 0
         }
         this.checkLength(length)
@@ -205,13 +215,12 @@ function decodeBinaryBody (body: Uint8Array, ops?: OpNames): Frame {
   const tag = body[0] as number
   const fixed = tag === REQUEST_TAG ? REQUEST_FIXED_BYTES : RESPONSE_FIXED_BYTES
   if (body.length < fixed) throw new ProtocolError('binary frame shorter than its fixed fields')
-  const view = new DataView(body.buffer, body.byteOffset, body.byteLength)
-  const id = view.getUint32(1)
+  const id = readU32(body, 1)
   if (tag === REQUEST_TAG) {
     const opEnd = REQUEST_FIXED_BYTES + (body[9] as number)
     if (opEnd > body.length) throw new ProtocolError('binary request shorter than its op')
     const op = (ops ?? new OpNames()).decode(body, REQUEST_FIXED_BYTES, opEnd)
-    return { id, op, data: body.subarray(opEnd), deadline: view.getUint32(5) }
+    return { id, op, data: body.subarray(opEnd), deadline: readU32(body, 5) }
   }
   if (tag === RESPONSE_TAG) return { id, ok: body.subarray(RESPONSE_FIXED_BYTES) }
   let error: unknown
