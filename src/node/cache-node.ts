@@ -1,6 +1,5 @@
 import { errorToWire, NodeUnavailableError, ProtocolError } from '../common/errors.js'
 import { MAX_VIRTUAL_NODES } from '../config/defaults.js'
-import { decodeValue, encodeValue } from '../common/codec.js'
 import { LocalCache } from '../store/index.js'
 import { HashRing } from '../ring/index.js'
 import { HealthMonitor, Swim } from '../membership/index.js'
@@ -11,6 +10,7 @@ import { NodeStatsRecorder, type CpuTime, type NodeStats } from './stats.js'
 import { EventLog } from './event-log.js'
 import { logNodeEvent, NodeReports } from './log.js'
 import { validateRequest } from './validate-request.js'
+import { decodeRequest, encodeReply } from './request-codec.js'
 import { Placement } from './placement.js'
 import { RequestRouter } from './request-router.js'
 import { KeyHandlers } from './handlers/keys.js'
@@ -228,9 +228,12 @@ export class CacheNode {
     this.reports.stop()
   }
 
-  /** serve() on the wire: the encoded request in, the encoded reply out (the handler of CACHE_PROTOCOL). */
-  // `?? null`: msgpack values cannot be undefined at the top level, and some operations return nothing
-  readonly serveEncoded: RequestHandler = async (from, data) => encodeValue(await this.serve(from, validateRequest(decodeValue(data))) ?? null)
+  /** serve() on the wire: the encoded request in, the reply out in the request's form (the handler of CACHE_PROTOCOL). */
+  readonly serveEncoded: RequestHandler = async (from, data) => {
+    const { request, binary } = decodeRequest(data)
+    const req = validateRequest(request)
+    return encodeReply(req.op, await this.serve(from, req), binary)
+  }
 
   /** Serves one client request (or one a member passed on). */
   async serve (from: NodeId, req: CacheRequest): Promise<unknown> {

@@ -1,0 +1,92 @@
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import fc from 'fast-check'
+import { ProtocolError } from '../../src/common/errors.js'
+import { encodeValue } from '../../src/common/codec.js'
+import { decodeReply, decodeRequest, encodeReply, encodeRequest } from '../../src/node/request-codec.js'
+import type { CacheRequest } from '../../src/node/protocol.js'
+
+/** Requests compared as plain data: bytes (Buffers too) as arrays, bigints as strings, no undefined fields. */
+function plain (value: unknown): unknown {
+  if (value instanceof Uint8Array) return [...value]
+  if (typeof value === 'bigint') return `${value}n`
+  if (Array.isArray(value)) return value.map(plain)
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, plain(v)]))
+  }
+  return value
+}
+
+test('the hot requests round-trip in binary with every option; the rest, and what binary cannot carry, as msgpack', () => {
+  const binary: CacheRequest[] = [
+    { op: 'get', key: 'k' },
+    { op: 'get', key: 'ключ ☃', siblings: true, consistency: 'all', minTs: 123456789.5, hops: 1 },
+    { op: 'put', key: 'k', value: encodeValue('v'), ttl: 60, consistency: 'one' },
+    { op: 'put', key: 'k', value: encodeValue(new Uint8Array(70_000)), ttl: 0 },
+    { op: 'delete', keys: ['a', 'b', 'c'], consistency: 'quorum' },
+    { op: 'incr', key: 'n', delta: 5 },
+    { op: 'incr', key: 'n', delta: -(2n ** 63n) },
+    { op: 'exists', key: 'e', minTs: 7 },
+    { op: 'mget', keys: ['x', 'y'] }
+  ]
+  for (const req of binary) {
+    const bytes = encodeRequest(req)
+    assert.ok((bytes[0] as number) < 0x10, `${req.op} goes binary`)
+    const { request, binary: wasBinary } = decodeRequest(bytes)
+    assert.ok(wasBinary)
+    assert.equal(plain(request), plain(req))
+  }
+  const msgpack: CacheRequest[] = [
+    { op: 'put', key: 'k', value: encodeValue(1), context: [[1, 2]] },
+    { op: 'mget', keys: ['x'], minTs: [5] },
+    { op: 'clear' },
+    { op: 'touch', key: 't', ttl: 3 }
+  ]
+  for (const req of msgpack) {
+    const { request, binary } = decodeRequest(encodeRequest(req))
+    assert.not.ok(binary, req.op)
+    assert.equal(plain(request), plain(req))
+  }
+})
+
+test('keys of any UTF-8 text and length survive the binary form', () => {
+  fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 200 }), fc.array(fc.string({ maxLength: 30 }), { maxLength: 20 }), (key, keys) => {
+    assert.equal(plain(decodeRequest(encodeRequest({ op: 'get', key })).request), plain({ op: 'get', key }))
+    assert.equal(plain(decodeRequest(encodeRequest({ op: 'delete', keys })).request), plain({ op: 'delete', keys }))
+  }), { seed: 7, numRuns: 200 })
+})
+
+test('replies to a binary get, put and exists are binary and round-trip; a msgpack request gets msgpack back', () => {
+  const replies: Array<[CacheRequest['op'], unknown]> = [
+    ['get', { value: encodeValue('v'), ts: 1700000000000 * 1024 + 3 }],
+    ['get', { value: null, ts: 0 }],
+    ['put', { acked: 3, ts: 42 }],
+    ['exists', { value: true, ts: 9 }],
+    ['exists', { value: false, ts: 0 }]
+  ]
+  for (const [op, reply] of replies) {
+    const bytes = encodeReply(op, reply, true)
+    assert.ok((bytes[0] as number) < 0x10, op)
+    assert.equal(plain(decodeReply(bytes)), plain(reply))
+    const asMsgpack = encodeReply(op, reply, false)
+    assert.ok((asMsgpack[0] as number) >= 0x80, `${op} stays msgpack for a msgpack request`)
+    assert.equal(plain(decodeReply(asMsgpack)), plain(reply))
+  }
+  const siblings = { value: encodeValue('a'), ts: 5, siblings: [encodeValue('a'), encodeValue('b')], context: [[1, 5]] }
+  assert.equal(plain(decodeReply(encodeReply('get', siblings, true))), plain(siblings), 'siblings travel as msgpack')
+  assert.equal(decodeReply(encodeReply('stats', undefined, true)), null)
+})
+
+test('a binary request cut short, with an unknown opcode or level, or a key that is not UTF-8 is a ProtocolError', () => {
+  const good = encodeRequest({ op: 'get', key: 'abc', consistency: 'one' })
+  const bad = [
+    good.subarray(0, 1),
+    good.subarray(0, good.length - 1),
+    Uint8Array.from([0x0f, 0]),
+    Uint8Array.from([1, 1, 9, 0, 1, 0x61]),
+    Uint8Array.from([1, 0, 0, 2, 0xff, 0xfe])
+  ]
+  for (const bytes of bad) assert.throws(() => decodeRequest(bytes), (err: unknown) => err instanceof ProtocolError, JSON.stringify([...bytes]))
+})
+
+test.run()
