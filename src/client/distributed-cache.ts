@@ -153,7 +153,7 @@ export class DistributedCache {
   /** `delete` at a level. */
   async deleteAt (keys: string[], opts: RequestLevel): Promise<number> {
     this.checkInput(keys)
-    const results = await this.perReplica<DeleteReply>(keys, (part) => ({ op: 'delete', keys: part, ...this.options(undefined, opts) }))
+    const results = await this.perReplica<DeleteReply>(keys, (part) => this.withOptions({ op: 'delete', keys: part }, undefined, opts))
     const failed = results.find((r) => !r.ok)
     // A count that silently left out unreachable replicas would read as "those keys did not exist".
     if (failed !== undefined && !failed.ok) throw errorFromWire({ ...failed.error, message: `delete of ${failed.key} failed: ${failed.error.message}` })
@@ -172,7 +172,7 @@ export class DistributedCache {
   /** Per-key results, in the order of `keys`; a missing key has value undefined. */
   async getMultiple<T = unknown> (keys: string[], opts: RequestLevel = {}): Promise<Array<KeyResult<T | undefined>>> {
     this.checkInput(keys)
-    const results = await this.perReplica<GetReply>(keys, (part) => ({ op: 'mget', keys: part, ...this.options(undefined, opts), minTs: this.token === undefined ? undefined : part.map((k) => this.token?.minTs(k) ?? 0) }))
+    const results = await this.perReplica<GetReply>(keys, (part) => this.withOptions({ op: 'mget', keys: part, minTs: this.token === undefined ? undefined : part.map((k) => this.token?.minTs(k) ?? 0) }, undefined, opts))
     return results.map((r) => {
       if (!r.ok) return r
       this.token?.observe(r.key, r.value.ts)
@@ -185,9 +185,9 @@ export class DistributedCache {
     const encoded = list.map(([k, v]): [string, Uint8Array] => [k, encodeValue(v)])
     this.checkInput(encoded.map(([k]) => k), encoded)
     const byKey = new Map(encoded)
-    const results = await this.perReplica<WriteReply>(encoded.map(([k]) => k), (part) => ({
-      op: 'mput', entries: part.map((k): [string, Uint8Array] => [k, byKey.get(k) as Uint8Array]), ttl: opts.ttl, ...this.options(undefined, opts)
-    }))
+    const results = await this.perReplica<WriteReply>(encoded.map(([k]) => k), (part) => this.withOptions({
+      op: 'mput', entries: part.map((k): [string, Uint8Array] => [k, byKey.get(k) as Uint8Array]), ttl: opts.ttl
+    }, undefined, opts))
     return results.map((r) => {
       if (!r.ok) return r
       this.token?.observe(r.key, r.value.ts)
@@ -303,6 +303,11 @@ export class DistributedCache {
     if (limits !== undefined) for (const [key, value] of values) checkValueSize(key, valueSize(value), limits.maxValueBytes)
   }
 
+  /** checkInput for one key, without the arrays (every single-key request runs it). */
+  private checkOneKey (key: string): void {
+    checkKey(key, this.shared.router.limits?.maxKeyBytes ?? Infinity)
+  }
+
   private async read (key: string, opts: RequestLevel, siblings: boolean): Promise<GetReply> {
     return await this.routed<GetReply>(key, { op: 'get', key, siblings: siblings || undefined }, opts)
   }
@@ -311,11 +316,13 @@ export class DistributedCache {
     return (await this.routed<Reply<T>>(key, req, opts)).value
   }
 
-  /** The level and session fields of a request. */
-  private options (key: string | undefined, opts: RequestLevel): { consistency?: ConsistencyLevel, minTs?: number } {
+  /** Sets the level and the session's time for `key` on a request made for this call, and returns it. */
+  private withOptions<R extends CacheRequest> (req: R, key: string | undefined, opts: RequestLevel): R {
     const consistency = opts.consistency ?? this.init.consistency
-    const minTs = key === undefined ? undefined : this.token?.minTs(key)
-    return { consistency, minTs: minTs === 0 ? undefined : minTs }
+    if (consistency !== undefined) req.consistency = consistency
+    const minTs = key === undefined ? 0 : this.token?.minTs(key) ?? 0
+    if (minTs !== 0) req.minTs = minTs
+    return req
   }
 
   /**
@@ -323,9 +330,9 @@ export class DistributedCache {
    * falling back to any other member (which coordinates it); the reply's time goes into the session.
    */
   private async routed<R extends Versioned> (key: string, req: CacheRequest, opts: RequestLevel): Promise<R> {
-    this.checkInput([key])
+    this.checkOneKey(key)
     this.refreshIfStale()
-    const reply = await this.withFallback<R>(this.nodeFor(key), { ...req, ...this.options(key, opts) })
+    const reply = await this.withFallback<R>(this.nodeFor(key), this.withOptions(req, key, opts))
     this.token?.observe(key, reply.ts)
     return reply
   }
@@ -345,12 +352,13 @@ export class DistributedCache {
   private async withFallback<T> (first: NodeId, req: CacheRequest): Promise<T> {
     const { clock, connection, router } = this.shared
     const deadline = clock.now() + this.timeoutMs
-    const remaining = (): number => Math.max(1, deadline - clock.now())
     const repeatable = req.op === 'batch' ? req.ops.every((op) => !NOT_REPEATABLE.has(op.op)) : !NOT_REPEATABLE.has(req.op)
-    const retryable = (err: unknown): boolean => repeatable ? isUnreachable(err) : err instanceof NodeUnavailableError
     try {
-      return await call<T>(connection.transport, first, req, repeatable && router.aliveMembers().length > 1 ? Math.max(1, this.timeoutMs / 2) : remaining())
+      return await call<T>(connection.transport, first, req, repeatable && router.aliveMembers().length > 1 ? Math.max(1, this.timeoutMs / 2) : this.timeoutMs)
     } catch (err) {
+      // the rest is the failure path: what it needs is made here, not on every request
+      const remaining = (): number => Math.max(1, deadline - clock.now())
+      const retryable = (e: unknown): boolean => repeatable ? isUnreachable(e) : e instanceof NodeUnavailableError
       if (!retryable(err)) throw err
       for (const other of router.aliveMembers()) {
         if (other === first || clock.now() >= deadline) continue
@@ -400,7 +408,7 @@ export class DistributedCache {
     await Promise.all([...this.shared.router.groupByOwner(keys)].map(async ([owner, indexes]) => {
       const ops = indexes.map((i): CacheRequest => {
         const { key, request } = requests[i] as PipelinedRequest
-        return { ...request, ...this.options(key, opts) }
+        return this.withOptions(request, key, opts)
       })
       try {
         const answers = await this.withFallback<BatchResult[]>(owner, { op: 'batch', ops })
