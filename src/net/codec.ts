@@ -11,6 +11,7 @@
  */
 import { ProtocolError, ValueTooLargeError, type WireError } from '../common/errors.js'
 import { decodeValue, encodeValue } from '../common/codec.js'
+import { readU32, writeU32 } from '../common/bytes.js'
 import { FRAME_HEADER_BYTES, MAX_FRAME_BYTES } from './constants.js'
 
 export interface RequestFrame {
@@ -104,18 +105,6 @@ function lengthPrefix (length: number): Uint8Array {
   const prefix = new Uint8Array(FRAME_HEADER_BYTES)
   writeU32(prefix, 0, length)
   return prefix
-}
-
-/** Big-endian, without a DataView per frame (this runs for every frame sent). */
-function writeU32 (bytes: Uint8Array, at: number, value: number): void {
-  bytes[at] = value >>> 24
-  bytes[at + 1] = value >>> 16
-  bytes[at + 2] = value >>> 8
-  bytes[at + 3] = value
-}
-
-function readU32 (bytes: Uint8Array, at: number): number {
-  return ((bytes[at] as number) * 0x1000000) + (((bytes[at + 1] as number) << 16) | ((bytes[at + 2] as number) << 8) | (bytes[at + 3] as number))
 }
 
 function checkSize (bodyLength: number, maxFrameBytes: number): void {

@@ -232,7 +232,7 @@ export class CacheNode {
   readonly serveEncoded: RequestHandler = async (from, data) => {
     const { request, binary } = decodeRequest(data)
     const req = validateRequest(request)
-    return encodeReply(req.op, await this.serve(from, req), binary)
+    return encodeReply(req, await this.serve(from, req), binary)
   }
 
   /** Serves one client request (or one a member passed on). */

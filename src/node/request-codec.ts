@@ -6,16 +6,19 @@
  *
  * Binary request: opcode u8, flags u8, then the options the flags name (level u8, minTs f64, ttl f64, hops u8), then
  * the key (u16 length + UTF-8) or, for delete and mget, a u16 count of keys; then what the operation carries: a put's
- * value bytes, an incr's delta as msgpack. A get reply: tag, ts f64, then the value bytes (none on a miss: the tag
- * says which); a put reply: tag, ts f64, acked u16; an exists reply: tag, ts f64, found u8.
+ * value bytes, an incr's delta as msgpack. A batch: opcode, flags 0, u32 count, then each request as u32 length + its
+ * bytes (binary or msgpack, as it encodes). A get reply: tag, ts f64, then the value bytes (none on a miss: the tag
+ * says which); a put reply: tag, ts f64, acked u16; an exists reply: tag, ts f64, found u8; a batch reply: tag, u32
+ * count, then each answer as ok u8 + u32 length + the answer (a reply as above, or the error as msgpack).
  * APPEND ONLY: opcodes, tags, flags and field order are on the wire.
  */
-import { ProtocolError } from '../common/errors.js'
+import { ProtocolError, type WireError } from '../common/errors.js'
 import { decodeValue, encodeValue } from '../common/codec.js'
+import { readF64, readU16, readU32, writeF64, writeU16, writeU32 } from '../common/bytes.js'
 import { CONSISTENCY_LEVELS, type ConsistencyLevel } from '../config/defaults.js'
-import type { CacheRequest, GetReply, Reply, WriteReply } from './protocol.js'
+import type { BatchResult, CacheRequest, GetReply, Reply, WriteReply } from './protocol.js'
 
-const OPCODES = { get: 1, put: 2, delete: 3, incr: 4, exists: 5, mget: 6 } as const
+const OPCODES = { get: 1, put: 2, delete: 3, incr: 4, exists: 5, mget: 6, batch: 7 } as const
 type BinaryOp = keyof typeof OPCODES
 const OPS_BY_CODE: Array<BinaryOp | undefined> = []
 for (const [op, code] of Object.entries(OPCODES)) OPS_BY_CODE[code] = op as BinaryOp
@@ -30,6 +33,7 @@ const GET_HIT = 0x01
 const GET_MISS = 0x02
 const PUT_DONE = 0x03
 const EXISTS_ANSWER = 0x04
+const BATCH_ANSWER = 0x05
 /** Payloads below this first byte are binary; a msgpack map starts at 0x80. */
 const BINARY_BELOW = 0x10
 
@@ -44,20 +48,22 @@ export function encodeRequest (req: CacheRequest): Uint8Array {
 /** A request's bytes as they came, not yet validated, and whether it came binary (its answer then goes binary). */
 export function decodeRequest (data: Uint8Array): { request: unknown, binary: boolean } {
   if (data.length === 0 || (data[0] as number) >= BINARY_BELOW) return { request: decodeValue(data), binary: false }
+  if (data[0] === OPCODES.batch) return { request: decodeBinaryBatch(data), binary: true }
   return { request: decodeBinaryRequest(data), binary: true }
 }
 
-/** A reply's bytes for a request that came binary (or msgpack, `binary` false). */
-export function encodeReply (op: CacheRequest['op'], reply: unknown, binary: boolean): Uint8Array {
+/** A reply's bytes for `req`, which came binary (or msgpack, `binary` false). */
+export function encodeReply (req: CacheRequest, reply: unknown, binary: boolean): Uint8Array {
+  const op = req.op
   if (binary) {
+    if (op === 'batch') return encodeBatchReply(req.ops, reply as BatchResult[])
     if (op === 'get') {
       const get = reply as GetReply
       if (get.siblings === undefined && get.context === undefined) return taggedTs(get.value === null ? GET_MISS : GET_HIT, get.ts, get.value ?? EMPTY, 0)
     } else if (op === 'put') {
       const put = reply as WriteReply
       const out = taggedTs(PUT_DONE, put.ts, EMPTY, 2)
-      out[9] = put.acked >>> 8
-      out[10] = put.acked
+      writeU16(out, 9, put.acked)
       return out
     } else if (op === 'exists') {
       const exists = reply as Reply<boolean>
@@ -74,13 +80,14 @@ export function encodeReply (op: CacheRequest['op'], reply: unknown, binary: boo
 export function decodeReply (data: Uint8Array): unknown {
   const tag = data[0] as number
   if (data.length === 0 || tag >= BINARY_BELOW) return decodeValue(data)
+  if (tag === BATCH_ANSWER) return decodeBatchReply(data)
   if (data.length < 9) throw new ProtocolError('binary reply shorter than its time')
-  const ts = new DataView(data.buffer, data.byteOffset, data.byteLength).getFloat64(1)
+  const ts = readF64(data, 1)
   switch (tag) {
     // a view: the client decodes it at once (decodeValue copies what it keeps)
     case GET_HIT: return { value: data.subarray(9), ts } satisfies GetReply
     case GET_MISS: return { value: null, ts } satisfies GetReply
-    case PUT_DONE: return { acked: ((data[9] ?? 0) << 8) | (data[10] ?? 0), ts } satisfies WriteReply
+    case PUT_DONE: return { acked: data.length < 11 ? 0 : readU16(data, 9), ts } satisfies WriteReply
     case EXISTS_ANSWER: return { value: data[9] === 1, ts } satisfies Reply<boolean>
     default: throw new ProtocolError(`unknown binary reply tag ${tag}`)
   }
@@ -92,12 +99,13 @@ const EMPTY = new Uint8Array(0)
 function taggedTs (tag: number, ts: number, tail: Uint8Array, extra: number): Uint8Array {
   const out = new Uint8Array(9 + extra + tail.length)
   out[0] = tag
-  new DataView(out.buffer).setFloat64(1, ts)
+  writeF64(out, 1, ts)
   out.set(tail, 9 + extra)
   return out
 }
 
 function encodeBinaryRequest (req: CacheRequest): Uint8Array | undefined {
+  if (req.op === 'batch') return framed(OPCODES.batch, req.ops.map(encodeRequest))
   if (!(req.op in OPCODES) || Array.isArray(req.minTs)) return undefined
   if (req.op === 'put' && req.context !== undefined && req.context.length > 0) return undefined
   const keys = 'key' in req ? [req.key] : 'keys' in req ? req.keys : []
@@ -106,7 +114,6 @@ function encodeBinaryRequest (req: CacheRequest): Uint8Array | undefined {
   let keyBytes = 0
   for (const key of keys) keyBytes += 2 + key.length * 3
   const out = new Uint8Array(2 + 1 + 8 + 8 + 1 + 2 + keyBytes + value.length)
-  const view = new DataView(out.buffer)
   out[0] = OPCODES[req.op as BinaryOp]
   let flags = 0
   let at = 2
@@ -116,13 +123,13 @@ function encodeBinaryRequest (req: CacheRequest): Uint8Array | undefined {
   }
   if (req.minTs !== undefined && req.minTs !== 0) {
     flags |= FLAG_MIN_TS
-    view.setFloat64(at, req.minTs)
+    writeF64(out, at, req.minTs)
     at += 8
   }
   const ttl = 'ttl' in req ? req.ttl : undefined
   if (ttl !== undefined) {
     flags |= FLAG_TTL
-    view.setFloat64(at, ttl)
+    writeF64(out, at, ttl)
     at += 8
   }
   if (req.hops !== undefined) {
@@ -132,23 +139,85 @@ function encodeBinaryRequest (req: CacheRequest): Uint8Array | undefined {
   if (req.op === 'get' && req.siblings === true) flags |= FLAG_SIBLINGS
   out[1] = flags
   if (req.op === 'delete' || req.op === 'mget') {
-    view.setUint16(at, keys.length)
+    writeU16(out, at, keys.length)
     at += 2
   }
   for (const key of keys) {
     const { written } = textEncoder.encodeInto(key, out.subarray(at + 2))
     if (written > 0xffff) return undefined
-    view.setUint16(at, written)
+    writeU16(out, at, written)
     at += 2 + written
   }
   out.set(value, at)
   return out.subarray(0, at + value.length)
 }
 
+/**
+ * A tag, then (for a request) a flags byte of 0, a u32 count and the parts, each u32-length-prefixed; a reply's parts
+ * each carry an ok byte before their length.
+ */
+function framed (tag: number, parts: Uint8Array[], okFlags?: boolean[]): Uint8Array {
+  const head = okFlags === undefined ? 2 : 1
+  const each = okFlags === undefined ? 4 : 5
+  let total = head + 4
+  for (const part of parts) total += each + part.length
+  const out = new Uint8Array(total)
+  out[0] = tag
+  let at = head
+  writeU32(out, at, parts.length)
+  at += 4
+  parts.forEach((part, i) => {
+    if (okFlags !== undefined) out[at++] = okFlags[i] === true ? 1 : 0
+    writeU32(out, at, part.length)
+    at += 4
+    out.set(part, at)
+    at += part.length
+  })
+  return out
+}
+
+/** The parts `framed` wrote after `head` bytes, with their ok bytes when `withOk`. */
+function unframe (data: Uint8Array, head: number, withOk: boolean): Array<{ ok: boolean, bytes: Uint8Array }> {
+  const need = (at: number, bytes: number): void => {
+    if (at + bytes > data.length) throw new ProtocolError('binary batch cut short')
+  }
+  need(head, 4)
+  const count = readU32(data, head)
+  let at = head + 4
+  const parts: Array<{ ok: boolean, bytes: Uint8Array }> = []
+  for (let i = 0; i < count; i++) {
+    need(at, withOk ? 5 : 4)
+    const ok = withOk ? data[at++] === 1 : true
+    const length = readU32(data, at)
+    at += 4
+    need(at, length)
+    parts.push({ ok, bytes: data.subarray(at, at + length) })
+    at += length
+  }
+  return parts
+}
+
+function decodeBinaryBatch (data: Uint8Array): { op: 'batch', ops: unknown[] } {
+  return { op: 'batch', ops: unframe(data, 2, false).map(({ bytes }) => decodeRequest(bytes).request) }
+}
+
+function encodeBatchReply (ops: readonly unknown[], results: BatchResult[]): Uint8Array {
+  return framed(BATCH_ANSWER, results.map((result, i) => {
+    if (!result.ok) return encodeValue(result.error)
+    const op = ops[i] as CacheRequest
+    return encodeReply(op, result.value, true)
+  }), results.map((result) => result.ok))
+}
+
+function decodeBatchReply (data: Uint8Array): BatchResult[] {
+  return unframe(data, 1, true).map(({ ok, bytes }): BatchResult => ok
+    ? { ok: true, value: decodeReply(bytes) }
+    : { ok: false, error: decodeValue(bytes) as WireError })
+}
+
 function decodeBinaryRequest (data: Uint8Array): Record<string, unknown> {
   const op = OPS_BY_CODE[data[0] as number]
   if (op === undefined) throw new ProtocolError(`unknown binary opcode ${data[0] as number}`)
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength)
   const need = (at: number, bytes: number): void => {
     if (at + bytes > data.length) throw new ProtocolError(`binary ${op} request cut short`)
   }
@@ -164,12 +233,12 @@ function decodeBinaryRequest (data: Uint8Array): Record<string, unknown> {
   }
   if ((flags & FLAG_MIN_TS) !== 0) {
     need(at, 8)
-    req.minTs = view.getFloat64(at)
+    req.minTs = readF64(data, at)
     at += 8
   }
   if ((flags & FLAG_TTL) !== 0) {
     need(at, 8)
-    req.ttl = view.getFloat64(at)
+    req.ttl = readF64(data, at)
     at += 8
   }
   if ((flags & FLAG_HOPS) !== 0) {
@@ -180,13 +249,13 @@ function decodeBinaryRequest (data: Uint8Array): Record<string, unknown> {
   let count = 1
   if (op === 'delete' || op === 'mget') {
     need(at, 2)
-    count = view.getUint16(at)
+    count = readU16(data, at)
     at += 2
   }
   const keys: string[] = []
   for (let i = 0; i < count; i++) {
     need(at, 2)
-    const length = view.getUint16(at)
+    const length = readU16(data, at)
     need(at + 2, length)
     try {
       keys.push(textDecoder.decode(data.subarray(at + 2, at + 2 + length)))

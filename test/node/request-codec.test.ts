@@ -57,24 +57,44 @@ test('keys of any UTF-8 text and length survive the binary form', () => {
 })
 
 test('replies to a binary get, put and exists are binary and round-trip; a msgpack request gets msgpack back', () => {
-  const replies: Array<[CacheRequest['op'], unknown]> = [
-    ['get', { value: encodeValue('v'), ts: 1700000000000 * 1024 + 3 }],
-    ['get', { value: null, ts: 0 }],
-    ['put', { acked: 3, ts: 42 }],
-    ['exists', { value: true, ts: 9 }],
-    ['exists', { value: false, ts: 0 }]
+  const get: CacheRequest = { op: 'get', key: 'k' }
+  const replies: Array<[CacheRequest, unknown]> = [
+    [get, { value: encodeValue('v'), ts: 1700000000000 * 1024 + 3 }],
+    [get, { value: null, ts: 0 }],
+    [{ op: 'put', key: 'k', value: encodeValue(1) }, { acked: 3, ts: 42 }],
+    [{ op: 'exists', key: 'k' }, { value: true, ts: 9 }],
+    [{ op: 'exists', key: 'k' }, { value: false, ts: 0 }]
   ]
-  for (const [op, reply] of replies) {
-    const bytes = encodeReply(op, reply, true)
-    assert.ok((bytes[0] as number) < 0x10, op)
+  for (const [req, reply] of replies) {
+    const bytes = encodeReply(req, reply, true)
+    assert.ok((bytes[0] as number) < 0x10, req.op)
     assert.equal(plain(decodeReply(bytes)), plain(reply))
-    const asMsgpack = encodeReply(op, reply, false)
-    assert.ok((asMsgpack[0] as number) >= 0x80, `${op} stays msgpack for a msgpack request`)
+    const asMsgpack = encodeReply(req, reply, false)
+    assert.ok((asMsgpack[0] as number) >= 0x80, `${req.op} stays msgpack for a msgpack request`)
     assert.equal(plain(decodeReply(asMsgpack)), plain(reply))
   }
   const siblings = { value: encodeValue('a'), ts: 5, siblings: [encodeValue('a'), encodeValue('b')], context: [[1, 5]] }
-  assert.equal(plain(decodeReply(encodeReply('get', siblings, true))), plain(siblings), 'siblings travel as msgpack')
-  assert.equal(decodeReply(encodeReply('stats', undefined, true)), null)
+  assert.equal(plain(decodeReply(encodeReply(get, siblings, true))), plain(siblings), 'siblings travel as msgpack')
+  assert.equal(decodeReply(encodeReply({ op: 'stats' }, undefined, true)), null)
+})
+
+test('a batch travels binary both ways, its requests and answers in whatever form each has', () => {
+  const ops: CacheRequest[] = [{ op: 'put', key: 'a', value: encodeValue(1), ttl: 5 }, { op: 'get', key: 'a' }, { op: 'touch', key: 'a', ttl: 9 }, { op: 'incr', key: 'n', delta: 2 }]
+  const bytes = encodeRequest({ op: 'batch', ops })
+  assert.is(bytes[0], 7)
+  const { request, binary } = decodeRequest(bytes)
+  assert.ok(binary)
+  assert.equal(plain(request), plain({ op: 'batch', ops }))
+  const answers = [
+    { ok: true, value: { acked: 1, ts: 3 } },
+    { ok: true, value: { value: encodeValue(1), ts: 3 } },
+    { ok: false, error: { code: 'KEY_NOT_FOUND', message: 'key not found: a' } },
+    { ok: true, value: { value: 2, ts: 4 } }
+  ]
+  const reply = encodeReply({ op: 'batch', ops }, answers, true)
+  assert.ok((reply[0] as number) < 0x10)
+  assert.equal(plain(decodeReply(reply)), plain(answers))
+  assert.throws(() => decodeRequest(bytes.subarray(0, bytes.length - 1)), (err: unknown) => err instanceof ProtocolError)
 })
 
 test('a binary request cut short, with an unknown opcode or level, or a key that is not UTF-8 is a ProtocolError', () => {
