@@ -308,8 +308,8 @@ export class DistributedCache {
     checkKey(key, this.shared.router.limits?.maxKeyBytes ?? Infinity)
   }
 
-  private async read (key: string, opts: RequestLevel, siblings: boolean): Promise<GetReply> {
-    return await this.routed<GetReply>(key, { op: 'get', key, siblings: siblings || undefined }, opts)
+  private read (key: string, opts: RequestLevel, siblings: boolean): Promise<GetReply> {
+    return this.routed<GetReply>(key, siblings ? { op: 'get', key, siblings } : { op: 'get', key }, opts)
   }
 
   private async update<T> (key: string, req: CacheRequest, opts: RequestLevel): Promise<T> {

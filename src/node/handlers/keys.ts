@@ -141,10 +141,12 @@ export class KeyHandlers {
     return { value: result, ts: newestTs(state) }
   }
 
-  private async readOne (key: string, level: ConsistencyLevel, minTs: number | number[] | undefined): Promise<KeyState | undefined> {
-    const [result] = await this.components.coordinator.read([key], level, typeof minTs === 'number' ? [minTs] : undefined) as [ReadResult]
-    if (!result.ok) throw result.error
-    return result.state
+  private readOne (key: string, level: ConsistencyLevel, minTs: number | number[] | undefined): Promise<KeyState | undefined> {
+    return this.components.coordinator.read([key], level, typeof minTs === 'number' ? [minTs] : undefined).then((results) => {
+      const result = results[0] as ReadResult
+      if (!result.ok) throw result.error
+      return result.state
+    })
   }
 
   private getReply (state: KeyState | undefined, withSiblings: boolean): GetReply {
