@@ -33,3 +33,136 @@ export function readF64 (bytes: Uint8Array, at: number): number {
   scratchBytes.set(bytes.subarray(at, at + 8))
   return scratch.getFloat64(0)
 }
+
+const utf8Encoder = new TextEncoder()
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true })
+
+/** Writes big-endian fields one after another into a buffer that grows as needed. */
+export class ByteWriter {
+  private bytes: Uint8Array
+  private at = 0
+
+  constructor (capacity = 256) {
+    this.bytes = new Uint8Array(capacity)
+  }
+
+  u8 (value: number): this {
+    this.room(1)
+    this.bytes[this.at++] = value
+    return this
+  }
+
+  u16 (value: number): this {
+    this.room(2)
+    writeU16(this.bytes, this.at, value)
+    this.at += 2
+    return this
+  }
+
+  u32 (value: number): this {
+    this.room(4)
+    writeU32(this.bytes, this.at, value)
+    this.at += 4
+    return this
+  }
+
+  f64 (value: number): this {
+    this.room(8)
+    writeF64(this.bytes, this.at, value)
+    this.at += 8
+    return this
+  }
+
+  /** u32 length, then the bytes. */
+  bytesWithLength (value: Uint8Array): this {
+    this.u32(value.length)
+    this.room(value.length)
+    this.bytes.set(value, this.at)
+    this.at += value.length
+    return this
+  }
+
+  /** u16 length, then the UTF-8; throws RangeError past 65,535 bytes. */
+  text (value: string): this {
+    this.room(2 + value.length * 3)
+    const { written } = utf8Encoder.encodeInto(value, this.bytes.subarray(this.at + 2))
+    if (written > 0xffff) throw new RangeError(`text of ${written} bytes does not fit a u16 length`)
+    writeU16(this.bytes, this.at, written)
+    this.at += 2 + written
+    return this
+  }
+
+  /** What was written (a view of the buffer: the writer is done). */
+  finish (): Uint8Array {
+    return this.bytes.subarray(0, this.at)
+  }
+
+  private room (bytes: number): void {
+    if (this.at + bytes <= this.bytes.length) return
+    const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.at + bytes))
+    grown.set(this.bytes.subarray(0, this.at))
+    this.bytes = grown
+  }
+}
+
+/** Reads what a ByteWriter wrote; past the end, or text that is not UTF-8, it throws `fail()`'s error. */
+export class ByteReader {
+  private at = 0
+
+  constructor (private readonly bytes: Uint8Array, private readonly fail: (why: string) => Error) {}
+
+  get done (): boolean {
+    return this.at === this.bytes.length
+  }
+
+  u8 (): number {
+    this.need(1)
+    return this.bytes[this.at++] as number
+  }
+
+  u16 (): number {
+    this.need(2)
+    const value = readU16(this.bytes, this.at)
+    this.at += 2
+    return value
+  }
+
+  u32 (): number {
+    this.need(4)
+    const value = readU32(this.bytes, this.at)
+    this.at += 4
+    return value
+  }
+
+  f64 (): number {
+    this.need(8)
+    const value = readF64(this.bytes, this.at)
+    this.at += 8
+    return value
+  }
+
+  /** A view of the next u32-length-prefixed bytes (decode or copy it; do not keep it). */
+  bytesWithLength (): Uint8Array {
+    const length = this.u32()
+    this.need(length)
+    const value = this.bytes.subarray(this.at, this.at + length)
+    this.at += length
+    return value
+  }
+
+  text (): string {
+    const length = this.u16()
+    this.need(length)
+    const view = this.bytes.subarray(this.at, this.at + length)
+    this.at += length
+    try {
+      return utf8Decoder.decode(view)
+    } catch {
+      throw this.fail('text that is not UTF-8')
+    }
+  }
+
+  private need (bytes: number): void {
+    if (this.at + bytes > this.bytes.length) throw this.fail('cut short')
+  }
+}

@@ -7,10 +7,13 @@ import type { ReplicationCounters } from './counters.js'
 import type { HintStore } from './hints.js'
 import type { HybridClock } from './hlc.js'
 import type { ReplicaStore } from './replica-store.js'
+import { decodeReplicaReply, decodeReplicaRequest, encodeReplicaReply, encodeReplicaRequest } from './replica-codec.js'
 import { newestTs, type KeyState } from './version.js'
 
-/** Replica reads and writes between members, on their own protocol next to the client one. */
-export const REPLICA_PROTOCOL = '/dcache/replica/1.0.0'
+/** Replica reads and writes between members, on their own protocol next to the client one: binary (replica-codec.ts). */
+export const REPLICA_PROTOCOL = '/dcache/replica/2.0.0'
+/** The same requests as msgpack maps: still served, for members that send them. */
+export const REPLICA_PROTOCOL_V1 = '/dcache/replica/1.0.0'
 
 /** APPEND ONLY: op and field names are on the wire. */
 export type ReplicaRequest =
@@ -59,7 +62,11 @@ export class ReplicaService implements ReplicaLegs {
   async start (): Promise<void> {
     if (this.running) return
     this.running = true
-    await this.components.transport.handle(REPLICA_PROTOCOL, async (_from, data) => encodeValue(this.serve(checkRequest(decodeValue(data)))))
+    await this.components.transport.handle(REPLICA_PROTOCOL, async (_from, data) => {
+      const req = decodeReplicaRequest(data)
+      return encodeReplicaReply(req, this.serve(req))
+    })
+    await this.components.transport.handle(REPLICA_PROTOCOL_V1, async (_from, data) => encodeValue(this.serve(checkRequest(decodeValue(data)))))
     this.schedule()
   }
 
@@ -69,6 +76,7 @@ export class ReplicaService implements ReplicaLegs {
     if (this.timer !== undefined) this.components.clock.clearTimeout(this.timer)
     this.timer = undefined
     await this.components.transport.unhandle(REPLICA_PROTOCOL)
+    await this.components.transport.unhandle(REPLICA_PROTOCOL_V1)
   }
 
   async read (to: NodeId, keys: string[], timeoutMs: number): Promise<Array<KeyState | null>> {
@@ -107,12 +115,12 @@ export class ReplicaService implements ReplicaLegs {
     return delivered
   }
 
-  private async leg (to: NodeId, req: ReplicaRequest, timeoutMs: number): Promise<unknown> {
+  private async leg (to: NodeId, req: ReplicaRequest, timeoutMs: number): Promise<Array<KeyState | null> | ReplicaWriteAck[]> {
     if (to === this.components.transport.self) return this.serve(req)
-    return decodeValue(await this.components.transport.request(to, REPLICA_PROTOCOL, encodeValue(req), { timeoutMs }))
+    return decodeReplicaReply(req, await this.components.transport.request(to, REPLICA_PROTOCOL, encodeReplicaRequest(req), { timeoutMs }))
   }
 
-  private serve (req: ReplicaRequest): unknown {
+  private serve (req: ReplicaRequest): Array<KeyState | null> | ReplicaWriteAck[] {
     const { store, counters, hlc } = this.components
     if (req.op === 'read') {
       const states: Array<KeyState | null> = []

@@ -1,12 +1,7 @@
-import { decodeValue, encodeValue } from '../common/codec.js'
 import { SerializationError } from '../common/errors.js'
 import type { EntryRecord, LocalCache } from '../store/index.js'
-import { entryExpiry, merge, sameWrites, visibleValues, type ConflictResolution, type KeyState, type Sibling, type VersionVector } from './version.js'
-
-/** Sibling fields kept in the entry's metadata; the first sibling's value is the entry's value (or its tombstone). */
-type SiblingMeta = [actor: number, ts: number, context: VersionVector, expiresAt: number]
-/** APPEND ONLY: stored and sent between replicas. [siblings, values of siblings after the first] */
-type StateMeta = [SiblingMeta[], Array<Uint8Array | null>]
+import { decodeEntryState, encodeEntryMeta } from './replica-codec.js'
+import { entryExpiry, merge, sameWrites, visibleValues, type ConflictResolution, type KeyState, type Sibling } from './version.js'
 
 export interface ReplicaStoreInit {
   strategy: ConflictResolution
@@ -55,22 +50,17 @@ export class ReplicaStore {
   }
 
   private write (key: string, state: KeyState): void {
-    const [first, ...rest] = state as [Sibling, ...Sibling[]]
-    const meta: StateMeta = [state.map((s): SiblingMeta => [s.actor, s.ts, s.context, s.expiresAt]), rest.map((s) => s.value)]
+    const first = state[0] as Sibling
     const tombstoneUntil = this.now() + this.init.tombstoneGraceMs
-    this.engine.putEntry(key, first.value ?? undefined, { meta: encodeValue(meta), expiresAt: entryExpiry(state, tombstoneUntil) })
+    this.engine.putEntry(key, first.value ?? undefined, { meta: encodeEntryMeta(state), expiresAt: entryExpiry(state, tombstoneUntil) })
   }
 }
 
 function decodeState (entry: EntryRecord): KeyState {
-  const meta = entry.meta.length === 0 ? undefined : decodeValue(entry.meta) as StateMeta
-  if (meta === undefined) {
+  if (entry.meta.length === 0) {
     // written by the plain API (an embedded LocalCache user): one sibling nobody has versioned
     if (entry.value === undefined) throw new SerializationError('tombstone without a version')
     return [{ actor: 0, ts: 0, context: [], value: entry.value, expiresAt: entry.expiresAt }]
   }
-  const [siblings, values] = meta
-  return siblings.map(([actor, ts, context, expiresAt], i) => ({
-    actor, ts, context, expiresAt, value: i === 0 ? entry.value ?? null : values[i - 1] ?? null
-  }))
+  return decodeEntryState(entry.meta, entry.value ?? null)
 }
