@@ -26,24 +26,29 @@ export function readU32 (bytes: Uint8Array, at: number): number {
 
 export function writeF64 (bytes: Uint8Array, at: number, value: number): void {
   scratch.setFloat64(0, value)
-  bytes.set(scratchBytes, at)
+  for (let i = 0; i < 8; i++) bytes[at + i] = scratchBytes[i] as number
 }
 
 export function readF64 (bytes: Uint8Array, at: number): number {
-  scratchBytes.set(bytes.subarray(at, at + 8))
+  for (let i = 0; i < 8; i++) scratchBytes[i] = bytes[at + i] as number
   return scratch.getFloat64(0)
 }
 
 const utf8Encoder = new TextEncoder()
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true })
 
-/** Writes big-endian fields one after another into a buffer that grows as needed. */
+/**
+ * Writes big-endian fields one after another into a buffer that grows as needed. One writer serves many messages
+ * (reset, write, finish): a buffer and a DataView per message cost more than the writing.
+ */
 export class ByteWriter {
   private bytes: Uint8Array
+  private view: DataView
   private at = 0
 
-  constructor (capacity = 256) {
+  constructor (private readonly capacity = 256) {
     this.bytes = new Uint8Array(capacity)
+    this.view = new DataView(this.bytes.buffer)
   }
 
   u8 (value: number): this {
@@ -54,21 +59,21 @@ export class ByteWriter {
 
   u16 (value: number): this {
     this.room(2)
-    writeU16(this.bytes, this.at, value)
+    this.view.setUint16(this.at, value)
     this.at += 2
     return this
   }
 
   u32 (value: number): this {
     this.room(4)
-    writeU32(this.bytes, this.at, value)
+    this.view.setUint32(this.at, value)
     this.at += 4
     return this
   }
 
   f64 (value: number): this {
     this.room(8)
-    writeF64(this.bytes, this.at, value)
+    this.view.setFloat64(this.at, value)
     this.at += 8
     return this
   }
@@ -87,14 +92,24 @@ export class ByteWriter {
     this.room(2 + value.length * 3)
     const { written } = utf8Encoder.encodeInto(value, this.bytes.subarray(this.at + 2))
     if (written > 0xffff) throw new RangeError(`text of ${written} bytes does not fit a u16 length`)
-    writeU16(this.bytes, this.at, written)
+    this.view.setUint16(this.at, written)
     this.at += 2 + written
     return this
   }
 
-  /** What was written (a view of the buffer: the writer is done). */
+  /** Starts a new message (and gives back what a large one made the buffer grow to). */
+  reset (): this {
+    this.at = 0
+    if (this.bytes.length > 16 * this.capacity) {
+      this.bytes = new Uint8Array(this.capacity)
+      this.view = new DataView(this.bytes.buffer)
+    }
+    return this
+  }
+
+  /** A copy of what was written since the last reset. */
   finish (): Uint8Array {
-    return this.bytes.subarray(0, this.at)
+    return this.bytes.slice(0, this.at)
   }
 
   private room (bytes: number): void {
@@ -102,14 +117,18 @@ export class ByteWriter {
     const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.at + bytes))
     grown.set(this.bytes.subarray(0, this.at))
     this.bytes = grown
+    this.view = new DataView(grown.buffer)
   }
 }
 
 /** Reads what a ByteWriter wrote; past the end, or text that is not UTF-8, it throws `fail()`'s error. */
 export class ByteReader {
   private at = 0
+  private readonly view: DataView
 
-  constructor (private readonly bytes: Uint8Array, private readonly fail: (why: string) => Error) {}
+  constructor (private readonly bytes: Uint8Array, private readonly fail: (why: string) => Error) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  }
 
   get done (): boolean {
     return this.at === this.bytes.length
@@ -122,21 +141,21 @@ export class ByteReader {
 
   u16 (): number {
     this.need(2)
-    const value = readU16(this.bytes, this.at)
+    const value = this.view.getUint16(this.at)
     this.at += 2
     return value
   }
 
   u32 (): number {
     this.need(4)
-    const value = readU32(this.bytes, this.at)
+    const value = this.view.getUint32(this.at)
     this.at += 4
     return value
   }
 
   f64 (): number {
     this.need(8)
-    const value = readF64(this.bytes, this.at)
+    const value = this.view.getFloat64(this.at)
     this.at += 8
     return value
   }

@@ -15,7 +15,7 @@ import { decodeValue, encodeValue } from '../common/codec.js'
 import { ProtocolError, type WireError } from '../common/errors.js'
 import type { ReplicaWriteAck, ReplicaWriteItem, ReplicaWriteKind } from './coordinator.js'
 import type { ReplicaRequest } from './replica-service.js'
-import type { KeyState, Sibling, VersionVector } from './version.js'
+import type { KeyState, VersionVector } from './version.js'
 
 const READ = 1
 const WRITE = 2
@@ -23,8 +23,11 @@ const KINDS: readonly ReplicaWriteKind[] = ['write', 'repair', 'hint']
 
 const fail = (why: string): ProtocolError => new ProtocolError(`malformed replica message: ${why}`)
 
+/** Reused for every message and entry (encoding is synchronous, and no encoding happens inside another). */
+const writer = new ByteWriter(64 * 1024)
+
 export function encodeReplicaRequest (req: ReplicaRequest): Uint8Array {
-  const w = new ByteWriter()
+  const w = writer.reset()
   if (req.op === 'read') {
     w.u8(READ).f64(req.budget ?? 0).u32(req.keys.length)
     for (const key of req.keys) w.text(key)
@@ -60,7 +63,7 @@ export function decodeReplicaRequest (data: Uint8Array): ReplicaRequest {
 
 /** The answer to `req`: its states (read) or acknowledgements (write). */
 export function encodeReplicaReply (req: ReplicaRequest, reply: Array<KeyState | null> | ReplicaWriteAck[]): Uint8Array {
-  const w = new ByteWriter()
+  const w = writer.reset()
   w.u32(reply.length)
   if (req.op === 'read') {
     for (const state of reply as Array<KeyState | null>) {
@@ -93,9 +96,9 @@ export function decodeReplicaReply (req: ReplicaRequest, data: Uint8Array): Arra
  * the first sibling's value is the entry's own (u8 2), not repeated. Local to a member, never sent.
  */
 export function encodeEntryMeta (state: KeyState): Uint8Array {
-  const w = new ByteWriter(64)
+  const w = writer.reset()
   writeState(w, state, true)
-  return w.finish().slice()
+  return w.finish()
 }
 
 /** The state an entry's metadata and value hold. */
@@ -121,14 +124,17 @@ function writeState (w: ByteWriter, state: KeyState, firstInEntry = false): void
 function readState (r: ByteReader, entryValue?: Uint8Array | null): KeyState {
   const count = r.u16()
   if (count === 0) throw fail('a state without siblings')
-  return Array.from({ length: count }, (): Sibling => {
+  const state: KeyState = []
+  for (let i = 0; i < count; i++) {
     const actor = r.f64()
     const ts = r.f64()
     const expiresAt = r.f64()
-    const context: VersionVector = Array.from({ length: r.u16() }, (): [number, number] => [r.f64(), r.f64()])
+    const context: VersionVector = []
+    for (let n = r.u16(); n > 0; n--) context.push([r.f64(), r.f64()])
     const kind = r.u8()
     // a copy: the state may be kept (a replica's other siblings, a read's answer) beyond the message it came in
     const value = kind === VALUE ? r.bytesWithLength().slice() : kind === ENTRY_VALUE && entryValue !== undefined ? entryValue : null
-    return { actor, ts, context, value, expiresAt }
-  })
+    state.push({ actor, ts, context, value, expiresAt })
+  }
+  return state
 }
