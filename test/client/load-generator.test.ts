@@ -1,9 +1,10 @@
 // The load generator's arithmetic: one result merged from several worker processes' samples, how -n and -c are split
-// between them, and the nodes' CPU per 1,000 requests from two statistics.
+// between them, and the nodes' CPU per 1,000 requests from two statistics; and -P as pipelines on a simulated cluster.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { availableParallelism } from 'node:os'
-import { summarizeLoad, type LoadSamples } from '../../src/client/load-generator.js'
+import { measureLoad, summarizeLoad, type LoadSamples } from '../../src/client/load-generator.js'
+import { SimNodes } from '../support/sim-nodes.js'
 import { checkWorkerSplit, nodeCpuOver, splitEvenly } from '../../src/client/load-workers.js'
 import { nodeStats } from '../tui/fake-source.js'
 
@@ -53,6 +54,24 @@ test('each node\'s CPU over a test is the difference of its two statistics per 1
   const before = [nodeStats('a', 0, { cpu: { userMs: 1000, systemMs: 200 } }), nodeStats('b', 0, { cpu: { userMs: 50, systemMs: 50 } })]
   const after = [nodeStats('b', 1, { cpu: { userMs: 250, systemMs: 100 } }), nodeStats('a', 1, { cpu: { userMs: 1400, systemMs: 300 } }), nodeStats('c', 1)]
   assert.equal(nodeCpuOver(before, after, 500).map((n) => [n.name, n.cpuMsPer1000]), [['a', 1000], ['b', 500]])
+})
+
+test('-P sends each client\'s requests as pipelines: every request is done once, reads find what the writes stored', async () => {
+  const sim = await SimNodes.start({ ids: ['a', 'b', 'c'] })
+  try {
+    const client = await sim.client()
+    const load = { concurrency: 3, pipeline: 8, valueBytes: 10, keyspace: 5, prefix: 'p:', maxSeconds: 60 }
+    const written = new Set<string>()
+    const set = await sim.run(measureLoad(client, { ...load, test: 'set', requests: 100, written }))
+    assert.equal([set.latencies.length, set.errors], [100, 0])
+    assert.ok(written.size > 0 && written.size <= 5)
+    const get = await sim.run(measureLoad(client, { ...load, test: 'get', requests: 50 }))
+    assert.equal([get.latencies.length, get.errors, get.reads, get.hits], [50, 0, 50, 50])
+    const batches = ['a', 'b', 'c'].reduce((n, id) => n + (sim.node(id).localStats().requests.get ?? 0), 0)
+    assert.is(batches, 50, 'the nodes counted each pipelined get once')
+  } finally {
+    await sim.stop()
+  }
 })
 
 test.run()
