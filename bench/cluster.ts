@@ -21,6 +21,7 @@ import { perThousand, type FailureReason, type NodeCpu } from '../src/client/loa
 import { LoadGenerator } from '../src/client/load-workers.js'
 import type { DistributedCache } from '../src/client/distributed-cache.js'
 import { waitForMembers } from './wait-for-members.js'
+import { printUsageOnHelp } from './usage.js'
 
 const TESTS = ['set', 'get'] as const
 const KEYSPACE = 100_000
@@ -211,6 +212,7 @@ function printRow (r: Row): void {
   for (const f of r.failures ?? []) console.log(`        ${f.count} x ${f.code}: ${f.message}`)
 }
 
+printUsageOnHelp(import.meta.url)
 const opts = parseOptions(process.argv.slice(2))
 const skipped = opts.replication.filter((n) => n > opts.nodes)
 if (skipped.length > 0) console.log(`N=${skipped.join(', N=')} skipped: more replicas than the ${opts.nodes} member(s)`)

@@ -17,6 +17,7 @@ import { formatTable } from '../src/cli/table.js'
 import type { LoadTestResult } from '../src/client/load-generator.js'
 import { sourceMapPositions, summarizeProfile, type CpuProfile, type ProfileSummary } from './cpu-profile.js'
 import { waitForMembers } from './wait-for-members.js'
+import { printUsageOnHelp } from './usage.js'
 
 /** Time bench may take beyond its tests' --max-seconds (start, connect, the probe write) before it is killed. */
 const BENCH_MARGIN_MS = 60_000
@@ -100,6 +101,7 @@ function printProfile (p: ProcessProfile, top: number): void {
   console.log(formatTable(['self ms', 'busy', 'package or file'], s.groups.slice(0, top).map((g) => [Math.round(g.selfMs), share(g.selfMs), g.group])))
 }
 
+printUsageOnHelp(import.meta.url)
 const opts = parseOptions(process.argv.slice(2))
 const out = opts.out ?? await mkdtemp(join(tmpdir(), 'dcache-profile-'))
 console.log(`CPU profiles of ${opts.nodes} node(s) and dcache bench (${opts.workers === 1 ? 'one process' : `${opts.workers} worker processes`}): ` +
