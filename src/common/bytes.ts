@@ -34,7 +34,6 @@ export function readF64 (bytes: Uint8Array, at: number): number {
   return scratch.getFloat64(0)
 }
 
-const utf8Encoder = new TextEncoder()
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true })
 
 /**
@@ -42,13 +41,14 @@ const utf8Decoder = new TextDecoder('utf-8', { fatal: true })
  * (reset, write, finish): a buffer and a DataView per message cost more than the writing.
  */
 export class ByteWriter {
-  private bytes: Uint8Array
+  /** A Buffer for its utf8 write, which needs no view of the destination per string. */
+  private bytes: Buffer
   private view: DataView
   private at = 0
 
   constructor (private readonly capacity = 256) {
-    this.bytes = new Uint8Array(capacity)
-    this.view = new DataView(this.bytes.buffer)
+    this.bytes = Buffer.alloc(capacity)
+    this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength)
   }
 
   u8 (value: number): this {
@@ -90,34 +90,43 @@ export class ByteWriter {
   /** u16 length, then the UTF-8; throws RangeError past 65,535 bytes. */
   text (value: string): this {
     this.room(2 + value.length * 3)
-    const { written } = utf8Encoder.encodeInto(value, this.bytes.subarray(this.at + 2))
+    const written = this.bytes.write(value, this.at + 2, 'utf8')
     if (written > 0xffff) throw new RangeError(`text of ${written} bytes does not fit a u16 length`)
     this.view.setUint16(this.at, written)
     this.at += 2 + written
     return this
   }
 
-  /** Starts a new message (and gives back what a large one made the buffer grow to). */
-  reset (): this {
-    this.at = 0
-    if (this.bytes.length > 16 * this.capacity) {
-      this.bytes = new Uint8Array(this.capacity)
-      this.view = new DataView(this.bytes.buffer)
-    }
+  /** The bytes as they are, no length. */
+  raw (value: Uint8Array): this {
+    this.room(value.length)
+    this.bytes.set(value, this.at)
+    this.at += value.length
     return this
   }
 
-  /** A copy of what was written since the last reset. */
+  /** Starts a new message (and gives back what a large one made the buffer grow to). */
+  reset (): this {
+    this.at = 0
+    if (this.bytes.length > 16 * this.capacity) this.allocate(this.capacity)
+    return this
+  }
+
+  /** A copy of what was written since the last reset (a plain Uint8Array). */
   finish (): Uint8Array {
-    return this.bytes.slice(0, this.at)
+    return new Uint8Array(this.bytes.subarray(0, this.at))
   }
 
   private room (bytes: number): void {
     if (this.at + bytes <= this.bytes.length) return
-    const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.at + bytes))
-    grown.set(this.bytes.subarray(0, this.at))
-    this.bytes = grown
-    this.view = new DataView(grown.buffer)
+    const written = this.bytes.subarray(0, this.at)
+    this.allocate(Math.max(this.bytes.length * 2, this.at + bytes))
+    this.bytes.set(written)
+  }
+
+  private allocate (capacity: number): void {
+    this.bytes = Buffer.alloc(capacity)
+    this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength)
   }
 }
 

@@ -14,7 +14,7 @@
  */
 import { ProtocolError, type WireError } from '../common/errors.js'
 import { decodeValue, encodeValue } from '../common/codec.js'
-import { readF64, readU16, readU32, writeF64, writeU16, writeU32 } from '../common/bytes.js'
+import { ByteWriter, readF64, readU16, readU32, writeF64, writeU16, writeU32 } from '../common/bytes.js'
 import { CONSISTENCY_LEVELS, type ConsistencyLevel } from '../config/defaults.js'
 import type { BatchResult, CacheRequest, GetReply, Reply, WriteReply } from './protocol.js'
 
@@ -37,7 +37,6 @@ const BATCH_ANSWER = 0x05
 /** Payloads below this first byte are binary; a msgpack map starts at 0x80. */
 const BINARY_BELOW = 0x10
 
-const textEncoder = new TextEncoder()
 const textDecoder = new TextDecoder('utf-8', { fatal: true })
 
 /** A request's bytes: binary when its operation and options have a binary form, else msgpack. */
@@ -104,52 +103,40 @@ function taggedTs (tag: number, ts: number, tail: Uint8Array, extra: number): Ui
   return out
 }
 
+/** Reused for every request this process encodes (encoding is synchronous). */
+const requestWriter = new ByteWriter(4096)
+
 function encodeBinaryRequest (req: CacheRequest): Uint8Array | undefined {
   if (req.op === 'batch') return framed(OPCODES.batch, req.ops.map(encodeRequest))
   if (!(req.op in OPCODES) || Array.isArray(req.minTs)) return undefined
   if (req.op === 'put' && req.context !== undefined && req.context.length > 0) return undefined
-  const keys = 'key' in req ? [req.key] : 'keys' in req ? req.keys : []
-  if (keys.length > 0xffff) return undefined
-  const value = req.op === 'put' ? req.value : req.op === 'incr' ? encodeValue(req.delta) : EMPTY
-  let keyBytes = 0
-  for (const key of keys) keyBytes += 2 + key.length * 3
-  const out = new Uint8Array(2 + 1 + 8 + 8 + 1 + 2 + keyBytes + value.length)
-  out[0] = OPCODES[req.op as BinaryOp]
-  let flags = 0
-  let at = 2
-  if (req.consistency !== undefined) {
-    flags |= FLAG_LEVEL
-    out[at++] = CONSISTENCY_LEVELS.indexOf(req.consistency)
-  }
-  if (req.minTs !== undefined && req.minTs !== 0) {
-    flags |= FLAG_MIN_TS
-    writeF64(out, at, req.minTs)
-    at += 8
-  }
   const ttl = 'ttl' in req ? req.ttl : undefined
-  if (ttl !== undefined) {
-    flags |= FLAG_TTL
-    writeF64(out, at, ttl)
-    at += 8
-  }
-  if (req.hops !== undefined) {
-    flags |= FLAG_HOPS
-    out[at++] = req.hops
-  }
+  const minTs = req.minTs !== undefined && req.minTs !== 0 ? req.minTs : undefined
+  let flags = 0
+  if (req.consistency !== undefined) flags |= FLAG_LEVEL
+  if (minTs !== undefined) flags |= FLAG_MIN_TS
+  if (ttl !== undefined) flags |= FLAG_TTL
+  if (req.hops !== undefined) flags |= FLAG_HOPS
   if (req.op === 'get' && req.siblings === true) flags |= FLAG_SIBLINGS
-  out[1] = flags
-  if (req.op === 'delete' || req.op === 'mget') {
-    writeU16(out, at, keys.length)
-    at += 2
+  const w = requestWriter.reset().u8(OPCODES[req.op as BinaryOp]).u8(flags)
+  if (req.consistency !== undefined) w.u8(CONSISTENCY_LEVELS.indexOf(req.consistency))
+  if (minTs !== undefined) w.f64(minTs)
+  if (ttl !== undefined) w.f64(ttl)
+  if (req.hops !== undefined) w.u8(req.hops)
+  try {
+    if ('key' in req) w.text(req.key)
+    else if ('keys' in req) {
+      if (req.keys.length > 0xffff) return undefined
+      w.u16(req.keys.length)
+      for (const key of req.keys) w.text(key)
+    }
+  } catch {
+    // a key past 65,535 UTF-8 bytes (a node refuses it anyway): msgpack says so just as well
+    return undefined
   }
-  for (const key of keys) {
-    const { written } = textEncoder.encodeInto(key, out.subarray(at + 2))
-    if (written > 0xffff) return undefined
-    writeU16(out, at, written)
-    at += 2 + written
-  }
-  out.set(value, at)
-  return out.subarray(0, at + value.length)
+  if (req.op === 'put') w.raw(req.value)
+  else if (req.op === 'incr') w.raw(encodeValue(req.delta))
+  return w.finish()
 }
 
 /**

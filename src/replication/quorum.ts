@@ -34,6 +34,9 @@ export class ReadTally {
   private usable = 0
   private unusable = 0
   private found = false
+  private lastMerge?: { state: KeyState | undefined, discarded: number }
+  /** How many answers lastMerge merged. */
+  private mergedOf = -1
 
   constructor (readonly asked: number, readonly required: number, private readonly minTs = 0) {}
 
@@ -72,11 +75,18 @@ export class ReadTally {
     })
   }
 
-  /** Every answered state merged: the newest version any replica holds. */
+  /**
+   * Every answered state merged: the newest version any replica holds. Kept until another answer comes in, as a read
+   * asks twice (for its reply, then for its repair).
+   */
   merged (strategy: ConflictResolution, maxSiblings: number): { state: KeyState | undefined, discarded: number } {
-    const states = [...this.answers.values()].flatMap((a) => a.ok ? [a.state] : [])
+    if (this.mergedOf === this.answers.size && this.lastMerge !== undefined) return this.lastMerge
+    const states: Array<KeyState | undefined> = []
+    for (const answer of this.answers.values()) if (answer.ok) states.push(answer.state)
     const { state, discarded } = merge(states, strategy, maxSiblings)
-    return { state: state.length === 0 ? undefined : state, discarded }
+    this.lastMerge = { state: state.length === 0 ? undefined : state, discarded }
+    this.mergedOf = this.answers.size
+    return this.lastMerge
   }
 
   /** Replicas that answered with something other than `merged`: the read repairs them. */
