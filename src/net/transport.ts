@@ -2,6 +2,7 @@
  * The network as the layers above net/ see it. Two implementations: net/libp2p (real) and net/memory
  * (in-process, on an injected clock, for deterministic tests and simulations).
  */
+import type { TransportStats } from './transport-stats.js'
 
 /** A member's identity: the string form of its libp2p PeerId (or any unique string in memory). */
 export type NodeId = string
@@ -42,6 +43,8 @@ export interface Transport {
   /** Connects to an address and returns the id of the node there (used to join through a seed). */
   connect(addr: string, opts?: RequestOptions): Promise<NodeId>
   unhandle(protocol: string): Promise<void>
+  /** Frames, writes and requests so far, where the transport counts them (libp2p does; the in-memory one does not). */
+  stats?(): TransportStats
 }
 
 /** What a client needs of a transport: requests, and where members can be reached. */

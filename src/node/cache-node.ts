@@ -298,7 +298,9 @@ export class CacheNode {
   localStats (): NodeStats {
     const engine = this.engine.stats()
     const hints = { pending: this.hints.pending, delivered: this.hints.delivered, dropped: this.hints.dropped }
-    return this.stats.snapshot(this.id, this.config.name, engine, this.counters.snapshot(hints, engine.tombstones), this.placement.n)
+    const stats = this.stats.snapshot(this.id, this.config.name, engine, this.counters.snapshot(hints, engine.tombstones), this.placement.n)
+    const transport = this.transport.stats?.()
+    return transport === undefined ? stats : { ...stats, transport }
   }
 
   otherAliveMembers (): NodeId[] {

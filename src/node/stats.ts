@@ -2,6 +2,7 @@ import type { Clock } from '../common/clock.js'
 import type { CacheStats } from '../store/index.js'
 import type { ReplicationStats } from '../replication/index.js'
 import type { CacheOp } from './protocol.js'
+import type { TransportStats } from '../net/transport-stats.js'
 
 /** Latency samples kept per node for percentiles: the most recent ones only, so the figures follow the load. */
 const LATENCY_WINDOW = 2048
@@ -38,6 +39,8 @@ export interface NodeStats {
   latency: { p50Ms: number, p99Ms: number }
   /** CPU time of the node's process so far (with other members in the same process, theirs too). */
   cpu: CpuTime
+  /** The member's network counters (frames in and out, writes: framesOut / writes is how many frames share a write). */
+  transport?: TransportStats
 }
 
 /** Counts requests and keeps a window of latencies. */

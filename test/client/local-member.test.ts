@@ -50,6 +50,10 @@ test('a member serves its data dir\'s local socket: the client\'s first request 
     assert.is(await client.get(key), 'there')
     assert.is(served(other, 'put') + served(other, 'get'), 2, 'the other member\'s key went to it over the network')
     assert.is(await client.get('local:first'), 'v')
+    // the members' network counters come with their statistics: frames share writes, never the other way round
+    const stats = await client.getStatistics()
+    assert.is(stats.length, 2)
+    for (const { transport } of stats) assert.ok(transport !== undefined && transport.requestsIn > 0 && transport.framesOut >= transport.writes, JSON.stringify(transport))
   })
 })
 
