@@ -56,6 +56,8 @@ export class ReplicaService implements ReplicaLegs {
   private timer: TimerId | undefined
   private running = false
   private delivering = false
+  /** Members that serve only version 1 of the replica protocol (an older version, during a rolling upgrade). */
+  private readonly v1Members = new Set<NodeId>()
 
   constructor (private readonly components: ReplicaServiceComponents, private readonly init: ReplicaServiceInit) {}
 
@@ -116,8 +118,18 @@ export class ReplicaService implements ReplicaLegs {
   }
 
   private async leg (to: NodeId, req: ReplicaRequest, timeoutMs: number): Promise<Array<KeyState | null> | ReplicaWriteAck[]> {
-    if (to === this.components.transport.self) return this.serve(req)
-    return decodeReplicaReply(req, await this.components.transport.request(to, REPLICA_PROTOCOL, encodeReplicaRequest(req), { timeoutMs }))
+    const { transport } = this.components
+    if (to === transport.self) return this.serve(req)
+    if (!this.v1Members.has(to)) {
+      try {
+        return decodeReplicaReply(req, await transport.request(to, REPLICA_PROTOCOL, encodeReplicaRequest(req), { timeoutMs }))
+      } catch (err) {
+        // a member of an older version serves only version 1; it refused this before acting on it
+        if (!(err instanceof ProtocolError && err.message.startsWith(`no handler for ${REPLICA_PROTOCOL}`))) throw err
+        this.v1Members.add(to)
+      }
+    }
+    return decodeValue(await transport.request(to, REPLICA_PROTOCOL_V1, encodeValue(req), { timeoutMs })) as Array<KeyState | null> | ReplicaWriteAck[]
   }
 
   private serve (req: ReplicaRequest): Array<KeyState | null> | ReplicaWriteAck[] {
