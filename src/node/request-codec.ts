@@ -75,11 +75,19 @@ export function encodeReply (req: CacheRequest, reply: unknown, binary: boolean)
   return encodeValue(reply ?? null)
 }
 
-/** A reply in either form. */
-export function decodeReply (data: Uint8Array): unknown {
+/** Operations whose answer to a binary request is binary (unless it does not fit the form, as siblings do). */
+const BINARY_ANSWERS = new Set<CacheRequest['op']>(['get', 'put', 'exists'])
+
+/**
+ * The reply to `req`, sent binary or not (`binary`). Only the answers of a binary get, put, exists and batch can be
+ * binary, and a binary get, put or exists answer that is msgpack starts with a map: a reply is never guessed from its
+ * first byte alone (a msgpack number below 16 is one byte of that value).
+ */
+export function decodeReply (req: CacheRequest, data: Uint8Array, binary: boolean): unknown {
+  if (!binary || data.length === 0) return decodeValue(data)
   const tag = data[0] as number
-  if (data.length === 0 || tag >= BINARY_BELOW) return decodeValue(data)
-  if (tag === BATCH_ANSWER) return decodeBatchReply(data)
+  if (req.op === 'batch' && tag === BATCH_ANSWER) return decodeBatchReply(req.ops, data)
+  if (!BINARY_ANSWERS.has(req.op) || tag >= BINARY_BELOW) return decodeValue(data)
   if (data.length < 9) throw new ProtocolError('binary reply shorter than its time')
   const ts = readF64(data, 1)
   switch (tag) {
@@ -196,10 +204,18 @@ function encodeBatchReply (ops: readonly unknown[], results: BatchResult[]): Uin
   }), results.map((result) => result.ok))
 }
 
-function decodeBatchReply (data: Uint8Array): BatchResult[] {
-  return unframe(data, 1, true).map(({ ok, bytes }): BatchResult => ok
-    ? { ok: true, value: decodeReply(bytes) }
-    : { ok: false, error: decodeValue(bytes) as WireError })
+function decodeBatchReply (ops: readonly CacheRequest[], data: Uint8Array): BatchResult[] {
+  const answers = unframe(data, 1, true)
+  if (answers.length !== ops.length) throw new ProtocolError(`batch answer with ${answers.length} answers to ${ops.length} requests`)
+  return answers.map(({ ok, bytes }, i): BatchResult => ok
+    ? { ok: true, value: decodeReply(ops[i] as CacheRequest, bytes, true) }
+    : { ok: false, error: wireError(decodeValue(bytes)) })
+}
+
+function wireError (value: unknown): WireError {
+  const error = value as Partial<WireError> | null
+  if (typeof error?.code !== 'string' || typeof error.message !== 'string') throw new ProtocolError('an error answer without a code and a message')
+  return { code: error.code, message: error.message }
 }
 
 function decodeBinaryRequest (data: Uint8Array): Record<string, unknown> {

@@ -22,7 +22,7 @@ export function call<T> (transport: ClientTransport, to: NodeId, req: CacheReque
   }
   const binary = !legacy && (data[0] as number) < 0x80
   return transport.request(to, CACHE_PROTOCOL, data, { timeoutMs }).then(
-    (response) => decodeReply(response) as T,
+    (response) => decodeReply(req, response, binary) as T,
     (err: unknown) => {
       if (!binary || !undecodable(err)) throw err
       let members = msgpackOnly.get(transport)
