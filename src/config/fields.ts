@@ -167,8 +167,8 @@ export const CONFIG_FIELD_SPECS: FieldSpecs = {
     parse: checked('healthCheckInterval', 'must be a positive duration in seconds', asSizeOrDuration(parseSeconds), (s) => s > 0)
   },
   maxKeyBytes: {
-    group: 'STORAGE', kind: 'bytes', description: 'longest key in UTF-8 bytes',
-    parse: positiveBytes('maxKeyBytes', 'must be a positive number of bytes')
+    group: 'STORAGE', kind: 'bytes', description: 'longest key in UTF-8 bytes (at most 64kb: the wire gives a key a 16-bit length)',
+    parse: checked('maxKeyBytes', 'must be a number of bytes from 1 to 65535', asSizeOrDuration(parseBytes), (n) => n > 0 && n <= 0xffff)
   },
   maxValueBytes: {
     group: 'STORAGE', kind: 'bytes', description: 'largest value, e.g. 64kb; by default 1mb, or what fits in max-memory beside a key',

@@ -118,6 +118,7 @@ function encodeBinaryRequest (req: CacheRequest): Uint8Array | undefined {
   if (req.op === 'batch') return framed(OPCODES.batch, req.ops.map(encodeRequest))
   if (!(req.op in OPCODES) || Array.isArray(req.minTs)) return undefined
   if (req.op === 'put' && req.context !== undefined && req.context.length > 0) return undefined
+  if (req.hops !== undefined && !(Number.isInteger(req.hops) && req.hops >= 0 && req.hops <= 0xff)) return undefined
   const ttl = 'ttl' in req ? req.ttl : undefined
   const minTs = req.minTs !== undefined && req.minTs !== 0 ? req.minTs : undefined
   let flags = 0
@@ -271,6 +272,7 @@ function decodeBinaryRequest (data: Uint8Array): Record<string, unknown> {
   else req.key = keys[0]
   // a view, not a copy: the engine copies a value into its slabs, and the bytes are not kept anywhere else
   if (op === 'put') req.value = data.subarray(at)
-  if (op === 'incr') req.delta = decodeValue(data.subarray(at))
+  else if (op === 'incr') req.delta = decodeValue(data.subarray(at))
+  else if (at !== data.length) throw new ProtocolError(`binary ${op} request with trailing bytes`)
   return req
 }

@@ -43,6 +43,12 @@ export function encodeReplicaRequest (req: ReplicaRequest): Uint8Array {
 
 export function decodeReplicaRequest (data: Uint8Array): ReplicaRequest {
   const r = new ByteReader(data, fail)
+  const request = readRequest(r)
+  if (!r.done) throw fail('trailing bytes')
+  return request
+}
+
+function readRequest (r: ByteReader): ReplicaRequest {
   const tag = r.u8()
   if (tag === READ) {
     const budget = r.f64()
@@ -81,6 +87,12 @@ export function encodeReplicaReply (req: ReplicaRequest, reply: Array<KeyState |
 
 export function decodeReplicaReply (req: ReplicaRequest, data: Uint8Array): Array<KeyState | null> | ReplicaWriteAck[] {
   const r = new ByteReader(data, fail)
+  const reply = readReply(req, r)
+  if (!r.done) throw fail('trailing bytes')
+  return reply
+}
+
+function readReply (req: ReplicaRequest, r: ByteReader): Array<KeyState | null> | ReplicaWriteAck[] {
   const count = r.u32()
   if (req.op === 'read') return Array.from({ length: count }, () => r.u8() === 1 ? readState(r) : null)
   return Array.from({ length: count }, (): ReplicaWriteAck => {
@@ -103,7 +115,10 @@ export function encodeEntryMeta (state: KeyState): Uint8Array {
 
 /** The state an entry's metadata and value hold. */
 export function decodeEntryState (meta: Uint8Array, entryValue: Uint8Array | null): KeyState {
-  return readState(new ByteReader(meta, fail), entryValue)
+  const r = new ByteReader(meta, fail)
+  const state = readState(r, entryValue)
+  if (!r.done) throw fail('trailing bytes')
+  return state
 }
 
 const TOMBSTONE = 0
@@ -131,9 +146,15 @@ function readState (r: ByteReader, entryValue?: Uint8Array | null): KeyState {
     const expiresAt = r.f64()
     const context: VersionVector = []
     for (let n = r.u16(); n > 0; n--) context.push([r.f64(), r.f64()])
+    if (![actor, ts, expiresAt].every(Number.isFinite)) throw fail('a version that is not a finite number')
     const kind = r.u8()
+    let value: Uint8Array | null
     // a copy: the state may be kept (a replica's other siblings, a read's answer) beyond the message it came in
-    const value = kind === VALUE ? r.bytesWithLength().slice() : kind === ENTRY_VALUE && entryValue !== undefined ? entryValue : null
+    if (kind === VALUE) value = r.bytesWithLength().slice()
+    else if (kind === TOMBSTONE) value = null
+    else if (kind === ENTRY_VALUE && entryValue !== undefined) value = entryValue
+    // never a delete by default: a kind this version does not know must not erase a value
+    else throw fail(`unknown value kind ${kind}`)
     state.push({ actor, ts, context, value, expiresAt })
   }
   return state

@@ -126,8 +126,9 @@ test('healthCheckInterval must be a positive duration', () => {
   rejects({ healthCheckInterval: '5 minutes' }, 'healthCheckInterval', /got "5 minutes"/)
 })
 
-test('maxKeyBytes and maxValueBytes must be positive numbers of bytes', () => {
-  rejects({ maxKeyBytes: 0 }, 'maxKeyBytes', /^invalid maxKeyBytes: must be a positive number of bytes \(got 0\)$/)
+test('maxKeyBytes must be 1 to 65535 bytes (a key\'s length on the wire is 16 bits); maxValueBytes a positive number of bytes', () => {
+  rejects({ maxKeyBytes: 0 }, 'maxKeyBytes', /^invalid maxKeyBytes: must be a number of bytes from 1 to 65535 \(got 0\)$/)
+  rejects({ maxKeyBytes: '64kb' }, 'maxKeyBytes', /^invalid maxKeyBytes: must be a number of bytes from 1 to 65535 \(got "64kb"\)$/)
   rejects({ maxValueBytes: '1.5b' }, 'maxValueBytes', /^invalid maxValueBytes: must be a positive number of bytes \(got "1.5b"\)$/)
 })
 

@@ -42,10 +42,18 @@ test('an entry keeps its versions in its metadata, the first sibling\'s value be
   assert.equal(plain(decodeEntryState(encodeEntryMeta(tombstone), null)), plain(tombstone))
 })
 
-test('a replica message cut short, with an unknown tag or kind, or an empty state is a ProtocolError', () => {
+test('a replica message cut short or too long, with an unknown tag, kind or value kind, an empty state or a time that is not finite is a ProtocolError', () => {
   const write = encodeReplicaRequest({ op: 'write', kind: 'write', items: [{ key: 'a', state }] })
   const emptyState = encodeReplicaRequest({ op: 'write', kind: 'write', items: [{ key: 'a', state: [] }] })
-  for (const bytes of [write.subarray(0, write.length - 1), Uint8Array.from([9]), Uint8Array.from([2, 7, 0, 0, 0, 0]), emptyState]) {
+  const trailing = Uint8Array.from([...write, 0])
+  const plainWrite = encodeReplicaRequest({ op: 'write', kind: 'write', items: [{ key: 'a', state: [{ actor: 1, ts: 2, context: [], value: encodeValue('v'), expiresAt: 0 }] }] })
+  // the value's kind byte: after tag, kind, count, key 'a', empty hintFor, sibling count, 3 numbers, no context
+  const kindAt = 1 + 1 + 4 + 3 + 2 + 2 + 24 + 2
+  assert.is(plainWrite[kindAt], 1)
+  const unknownKind = plainWrite.slice()
+  unknownKind[kindAt] = 7
+  const infinite = encodeReplicaRequest({ op: 'write', kind: 'write', items: [{ key: 'a', state: [{ actor: 1, ts: Infinity, context: [], value: null, expiresAt: 0 }] }] })
+  for (const bytes of [write.subarray(0, write.length - 1), Uint8Array.from([9]), Uint8Array.from([2, 7, 0, 0, 0, 0]), emptyState, trailing, unknownKind, infinite]) {
     assert.throws(() => decodeReplicaRequest(bytes), (err: unknown) => err instanceof ProtocolError, JSON.stringify([...bytes.subarray(0, 8)]))
   }
 })
