@@ -52,14 +52,14 @@ export interface CoordinatorInit {
   /** Deadline of each replica leg in ms. */
   legTimeoutMs: number
   /**
-   * Value bytes the writes of one batch may carry (a batch that would pass it goes out as two), so that a replica
-   * leg stays within one frame. @default WRITE_BATCH_BYTES
+   * Bytes the requests of one batch may carry to a replica, keys, versions and values counted (a batch that would pass
+   * it goes out as two), so that a replica leg stays within one frame. @default BATCH_BYTES
    */
-  writeBatchBytes?: number
+  batchBytes?: number
 }
 
-/** Value bytes per write batch by default: a quarter of a frame's 4 MiB, room for keys and versions besides. */
-export const WRITE_BATCH_BYTES = 1024 * 1024
+/** Bytes per batch by default: a quarter of a frame's 4 MiB. */
+export const BATCH_BYTES = 1024 * 1024
 
 /** Requests of one level that arrived in the same turn, and where each caller's part of the batch starts. */
 interface Batch<Item, Result> {
@@ -87,15 +87,16 @@ export class Coordinator {
   private readonly keyLocks = new Map<string, Promise<unknown>>()
   private readonly pendingReads = new Map<Consistency, Batch<ReadItem, ReadResult>>()
   private readonly pendingWrites = new Map<Consistency, Batch<{ key: string, state: KeyState }, WriteResult>>()
-  private readonly writeBatchBytes: number
+  private readonly batchBytes: number
 
   constructor (private readonly components: CoordinatorComponents, private readonly init: CoordinatorInit) {
-    this.writeBatchBytes = init.writeBatchBytes ?? WRITE_BATCH_BYTES
+    this.batchBytes = init.batchBytes ?? BATCH_BYTES
   }
 
   /** Reads keys at `level`; `minTs[i]` is the newest write time of key i the caller has already seen (0: none). */
   read (keys: string[], level: Consistency, minTs?: readonly number[]): Promise<ReadResult[]> {
-    return this.enqueue(this.pendingReads, level, keys.map((key, i) => ({ key, minTs: minTs?.[i] ?? 0 })), 0, (items) => {
+    const bytes = keys.reduce((sum, key) => sum + keyBytes(key), 0)
+    return this.enqueue(this.pendingReads, level, keys.map((key, i) => ({ key, minTs: minTs?.[i] ?? 0 })), bytes, (items) => {
       return new ReadRequest(this.components, this.init, items.map((item) => item.key), level, items.map((item) => item.minTs)).run()
     })
   }
@@ -135,20 +136,20 @@ export class Coordinator {
   }
 
   private writeStates (items: Array<{ key: string, state: KeyState }>, level: Consistency): Promise<WriteResult[]> {
-    const bytes = items.reduce((sum, item) => sum + stateBytes(item.state), 0)
+    const bytes = items.reduce((sum, item) => sum + keyBytes(item.key) + stateBytes(item.state), 0)
     return this.enqueue(this.pendingWrites, level, items, bytes, (batch) => new WriteRequest(this.components, this.init, batch, level).run())
   }
 
   /**
    * Adds a caller's items to the batch of its level, which runs at the end of this turn (a microtask: after every frame
-   * of the network read being served has been dispatched), or at once if these items would push it past the write
-   * budget. Resolves with the caller's own results, in order.
+   * of the network read being served has been dispatched), or at once if these items would push it past the batch's
+   * bytes. Resolves with the caller's own results, in order.
    */
   private enqueue<Item, Result> (
     pending: Map<Consistency, Batch<Item, Result>>, level: Consistency, items: Item[], bytes: number, run: (items: Item[]) => Promise<Result[]>
   ): Promise<Result[]> {
     let batch = pending.get(level)
-    if (batch !== undefined && batch.items.length > 0 && batch.bytes + bytes > this.writeBatchBytes) {
+    if (batch !== undefined && batch.items.length > 0 && batch.bytes + bytes > this.batchBytes) {
       pending.delete(level)
       runBatch(batch, run)
       batch = undefined
@@ -185,10 +186,15 @@ function runBatch<Item, Result> (batch: Batch<Item, Result>, run: (items: Item[]
   )
 }
 
-/** The value bytes a state carries. */
+/** At most what a key takes in a replica message: its UTF-8 (up to 3 bytes per UTF-16 unit), a length and a hint. */
+function keyBytes (key: string): number {
+  return 3 * key.length + 4
+}
+
+/** What a state takes in a replica message: per sibling its numbers, its context and its value. */
 function stateBytes (state: KeyState): number {
-  let bytes = 0
-  for (const sibling of state) bytes += sibling.value?.length ?? 0
+  let bytes = 2
+  for (const sibling of state) bytes += 31 + 16 * sibling.context.length + (sibling.value?.length ?? 0)
   return bytes
 }
 

@@ -38,10 +38,10 @@ function fakeLegs (down: string[] = [], readLimit = Infinity): Legs {
   return legs
 }
 
-function coordinator (legs: ReplicaLegs, writeBatchBytes?: number): Coordinator {
+function coordinator (legs: ReplicaLegs, batchBytes?: number): Coordinator {
   return new Coordinator(
     { legs, targets: () => REPLICAS.map((replica) => ({ replica })), n: () => REPLICAS.length, hlc: new HybridClock(new ManualClock()), counters: new ReplicationCounters() },
-    { actor: 1, strategy: 'lww', maxSiblings: 4, legTimeoutMs: 1000, writeBatchBytes }
+    { actor: 1, strategy: 'lww', maxSiblings: 4, legTimeoutMs: 1000, batchBytes }
   )
 }
 
@@ -70,11 +70,18 @@ test('levels are batched apart, and a key that misses its level fails alone', as
   assert.is(atAll[0]?.ok, false)
 })
 
-test('writes that would pass the byte budget go out as more than one batch', async () => {
+test('reads and writes that would pass the batch\'s bytes (keys, versions and values) go out as more than one batch', async () => {
   const legs = fakeLegs()
-  const c = coordinator(legs, 10)
+  // at most 60 bytes: one small write (a 2-character key, a version, a 7-byte value) fits, two do not
+  const c = coordinator(legs, 60)
   await Promise.all(['k1', 'k2', 'k3'].map(async (key) => await c.write([{ key, change: change('123456') }], 'all')))
   assert.equal(legs.writes.filter((w) => w.to === 'r1').map((w) => w.keys), [['k1'], ['k2'], ['k3']])
+  const long = 'k'.repeat(4)
+  await Promise.all([`${long}1`, `${long}2`].map(async (key) => await c.read([key], 'one')))
+  assert.equal(legs.reads.filter((r) => r.to === 'r1').map((r) => r.keys), [[`${long}1`, `${long}2`]], 'two keys of 5 characters fit')
+  const longer = 'k'.repeat(20)
+  await Promise.all([`${longer}1`, `${longer}2`].map(async (key) => await c.read([key], 'one')))
+  assert.equal(legs.reads.filter((r) => r.to === 'r1').slice(1).map((r) => r.keys), [[`${longer}1`], [`${longer}2`]], 'keys of 21 characters go one by one')
 })
 
 test('a replica that answers part of a read is asked again for the keys left', async () => {
