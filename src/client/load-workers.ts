@@ -7,7 +7,7 @@ import { REQUEST_TIMEOUT_MS, type ConsistencyLevel } from '../config/defaults.js
 import { measureLoad, perThousand, summarizeLoad, type LoadSamples, type LoadTestInit, type LoadTestResult, type NodeCpu } from './load-generator.js'
 import type { ConnectOptions } from './connect.js'
 import type { DistributedCache } from './distributed-cache.js'
-import type { NodeStats } from '../node/stats.js'
+import { cpuMsOf, type NodeStats } from '../node/stats.js'
 
 /** The worker module: an entry of the CLI bundle (scripts/bundle-cli.js), so it runs without tsx. */
 export const LOAD_WORKER_FILE = join(PACKAGE_ROOT, 'dist', 'bundle', 'load-worker.js')
@@ -118,12 +118,15 @@ export function checkWorkerSplit (concurrency: number, workers: number): void {
   if (concurrency < workers) throw new InvalidArgumentError(`${concurrency} clients cannot be split between ${workers} worker processes: each runs at least one`, 'concurrency')
 }
 
-/** Each node's CPU time between two statistics, per 1,000 of `requests`; a node missing from either is left out. */
+/**
+ * Each node's CPU time between two statistics, per 1,000 of `requests`; a node missing from either, or that does not
+ * report its CPU (an older version), is left out.
+ */
 export function nodeCpuOver (before: NodeStats[], after: NodeStats[], requests: number): NodeCpu[] {
-  const cpuMs = (s: NodeStats): number => s.cpu.userMs + s.cpu.systemMs
   return after.flatMap((a) => {
     const b = before.find((s) => s.id === a.id)
-    return b === undefined ? [] : [{ id: a.id, name: a.name, cpuMsPer1000: perThousand(cpuMs(a) - cpuMs(b), requests) }]
+    const [cpuAfter, cpuBefore] = [cpuMsOf(a), b === undefined ? undefined : cpuMsOf(b)]
+    return cpuAfter === undefined || cpuBefore === undefined ? [] : [{ id: a.id, name: a.name, cpuMsPer1000: perThousand(cpuAfter - cpuBefore, requests) }]
   }).sort((x, y) => x.name.localeCompare(y.name))
 }
 

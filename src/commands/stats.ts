@@ -2,7 +2,7 @@ import { ClientCommand } from '../cli/base-command.js'
 import { formatTable } from '../cli/table.js'
 import { formatMb as mb } from '../cli/cluster-status.js'
 import { shortId } from '../common/short-id.js'
-import type { NodeStats } from '../node/stats.js'
+import { cpuMsOf, type NodeStats } from '../node/stats.js'
 
 export default class Stats extends ClientCommand {
   static override description = 'Show per-node and total statistics: keys, memory, hits, misses, evictions, expirations, requests, CPU seconds of the node process; then replication: requests coordinated, replica reads and writes, read repairs, hints, conflicts, quorum failures'
@@ -13,7 +13,6 @@ export default class Stats extends ClientCommand {
     const nodes = await (await this.cache(flags)).getStatistics()
     const sum = (f: (n: NodeStats) => number): number => nodes.reduce((a, n) => a + f(n), 0)
     const requests = (n: NodeStats): number => Object.values(n.requests).reduce((a, b) => a + (b ?? 0), 0)
-    const cpuMs = (n: NodeStats): number => n.cpu.userMs + n.cpu.systemMs
     const total = {
       keys: sum((n) => n.engine.keys),
       memoryUsed: sum((n) => n.engine.memoryUsedBytes),
@@ -24,12 +23,12 @@ export default class Stats extends ClientCommand {
       expirations: sum((n) => n.engine.expirations),
       requests: sum(requests),
       errors: sum((n) => n.errors),
-      cpuMs: Math.round(sum(cpuMs))
+      cpuMs: Math.round(sum((n) => cpuMsOf(n) ?? 0))
     }
-    const seconds = (ms: number): string => (ms / 1000).toFixed(1)
+    const seconds = (ms: number | undefined): string => ms === undefined ? '-' : (ms / 1000).toFixed(1)
     const ratio = (hits: number, misses: number): string => hits + misses === 0 ? '-' : `${(100 * hits / (hits + misses)).toFixed(1)}%`
     const rows = nodes.map((n): Array<string | number> => [n.name, shortId(n.id), n.engine.keys, mb(n.engine.memoryUsedBytes), mb(n.engine.maxMemoryBytes),
-      n.engine.hits, n.engine.misses, ratio(n.engine.hits, n.engine.misses), n.engine.evictions, n.engine.expirations, requests(n), n.errors, n.latency.p99Ms.toFixed(2), seconds(cpuMs(n))])
+      n.engine.hits, n.engine.misses, ratio(n.engine.hits, n.engine.misses), n.engine.evictions, n.engine.expirations, requests(n), n.errors, n.latency.p99Ms.toFixed(2), seconds(cpuMsOf(n))])
     rows.push(['TOTAL', '', total.keys, mb(total.memoryUsed), mb(total.memoryLimit), total.hits, total.misses, ratio(total.hits, total.misses),
       total.evictions, total.expirations, total.requests, total.errors, '', seconds(total.cpuMs)])
     this.log(formatTable(['node', 'id', 'keys', 'mem MB', 'limit MB', 'hits', 'misses', 'hit%', 'evicted', 'expired', 'requests', 'errors', 'p99 ms', 'cpu s'], rows))

@@ -37,8 +37,8 @@ export interface NodeStats {
   replication: ReplicationStats
   /** Over the last LATENCY_WINDOW requests, in milliseconds. */
   latency: { p50Ms: number, p99Ms: number }
-  /** CPU time of the node's process so far (with other members in the same process, theirs too). */
-  cpu: CpuTime
+  /** CPU time of the node's process so far (with other members in the same process, theirs too); absent from members of an older version. */
+  cpu?: CpuTime
   /** The member's network counters (frames in and out, writes: framesOut / writes is how many frames share a write). */
   transport?: TransportStats
 }
@@ -81,4 +81,9 @@ export class NodeStatsRecorder {
       cpu: this.cpuTime()
     }
   }
+}
+
+/** A member's CPU time in ms (user + system), if it reports it. */
+export function cpuMsOf (stats: NodeStats): number | undefined {
+  return stats.cpu === undefined ? undefined : stats.cpu.userMs + stats.cpu.systemMs
 }

@@ -54,6 +54,10 @@ test('each node\'s CPU over a test is the difference of its two statistics per 1
   const before = [nodeStats('a', 0, { cpu: { userMs: 1000, systemMs: 200 } }), nodeStats('b', 0, { cpu: { userMs: 50, systemMs: 50 } })]
   const after = [nodeStats('b', 1, { cpu: { userMs: 250, systemMs: 100 } }), nodeStats('a', 1, { cpu: { userMs: 1400, systemMs: 300 } }), nodeStats('c', 1)]
   assert.equal(nodeCpuOver(before, after, 500).map((n) => [n.name, n.cpuMsPer1000]), [['a', 1000], ['b', 500]])
+  // a member of an older version reports no CPU: left out, not a crash
+  const older = { ...nodeStats('d', 1) }
+  delete older.cpu
+  assert.equal(nodeCpuOver([...before, older], [...after, older], 500).map((n) => n.name), ['a', 'b'])
 })
 
 test('-P sends each client\'s requests as pipelines: every request is done once, reads find what the writes stored', async () => {
