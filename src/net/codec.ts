@@ -23,6 +23,8 @@ export interface RequestFrame {
   data: Uint8Array
   /** Milliseconds the caller will still wait, counted from when the frame is sent (peers' clocks may differ). */
   deadline: number
+  /** The format it came in, set when decoded: its answer goes in the same one, whatever the peer's version. */
+  format?: FrameFormat
 }
 
 export type ResponseFrame = { id: number, ok: Uint8Array } | { id: number, error: WireError }
@@ -209,7 +211,7 @@ function decodeBinaryBody (body: Uint8Array, ops?: OpNames): Frame {
     const opEnd = REQUEST_FIXED_BYTES + (body[9] as number)
     if (opEnd > body.length) throw new ProtocolError('binary request shorter than its op')
     const op = (ops ?? new OpNames()).decode(body, REQUEST_FIXED_BYTES, opEnd)
-    return { id, op, data: body.subarray(opEnd), deadline: readU32(body, 5) }
+    return { id, op, data: body.subarray(opEnd), deadline: readU32(body, 5), format: 'binary' }
   }
   if (tag === RESPONSE_TAG) return { id, ok: body.subarray(RESPONSE_FIXED_BYTES) }
   let error: unknown
@@ -237,7 +239,7 @@ function decodeMsgpackBody (body: Uint8Array): Frame {
     if (typeof frame.op !== 'string' || !(frame.data instanceof Uint8Array) || typeof frame.deadline !== 'number') {
       throw new ProtocolError('malformed request frame')
     }
-    return { id: frame.id, op: frame.op, data: frame.data, deadline: frame.deadline }
+    return { id: frame.id, op: frame.op, data: frame.data, deadline: frame.deadline, format: 'msgpack' }
   }
   if (frame.ok instanceof Uint8Array) return { id: frame.id, ok: frame.ok }
   const error = checkedError(frame.error)

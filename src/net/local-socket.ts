@@ -89,7 +89,7 @@ export class LocalSocketServer {
   private accept (socket: Socket, handlers: Record<string, RequestHandler>, maxFrameBytes: number): void {
     const channel = new RpcChannel({
       stream: rpcStreamOf(socket),
-      // client and member are the same build on one machine
+      // it only answers, each request in the format it came in
       format: 'binary',
       remote: LOCAL_CLIENT,
       maxFrameBytes,
@@ -131,7 +131,8 @@ export async function dialLocalSocket (path: string, remote: NodeId, timeoutMs: 
   })
   return new RpcChannel({
     stream: rpcStreamOf(socket),
-    format: 'binary',
+    // msgpack frames: a member of the version before binary frames, still running after the CLI was updated, reads them
+    format: 'msgpack',
     remote,
     maxFrameBytes,
     stats: emptyTransportStats(),

@@ -37,7 +37,7 @@ export interface RpcStream {
 
 export interface RpcChannelInit {
   stream: RpcStream
-  /** How this channel writes frames (it reads both): what the stream's protocol version says. */
+  /** How this channel writes its requests (it reads both, and answers each request in the format it came in). */
   format: FrameFormat
   remote: NodeId
   maxFrameBytes: number
@@ -190,9 +190,10 @@ export class RpcChannel {
     this.init.stats.requestsIn++
     this.serving++
     const expiresAt = performance.now() + frame.deadline
+    const format = frame.format ?? this.init.format
     const answer = (response: ResponseFrame): void => {
       this.serving--
-      this.respond(response, expiresAt)
+      this.respond(response, format, expiresAt)
       this.closeIfServed()
     }
     this.init.serve(this.remote, frame.op, frame.data).then(
@@ -201,7 +202,7 @@ export class RpcChannel {
     )
   }
 
-  private respond (frame: ResponseFrame, expiresAt: number): void {
+  private respond (frame: ResponseFrame, format: FrameFormat, expiresAt: number): void {
     if (!this.stream.writable) return
     if (performance.now() > expiresAt) {
       this.init.stats.lateResponsesDropped++
@@ -209,9 +210,9 @@ export class RpcChannel {
     }
     let parts: Uint8Array[]
     try {
-      parts = encodeFrameParts(frame, this.init.format, this.init.maxFrameBytes)
+      parts = encodeFrameParts(frame, format, this.init.maxFrameBytes)
     } catch (err) {
-      parts = encodeFrameParts({ id: frame.id, error: errorToWire(err) }, this.init.format, this.init.maxFrameBytes)
+      parts = encodeFrameParts({ id: frame.id, error: errorToWire(err) }, format, this.init.maxFrameBytes)
     }
     this.enqueue(parts)
   }

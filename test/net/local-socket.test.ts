@@ -115,6 +115,27 @@ test('a client that half-closes after its requests still gets every answer', asy
   })
 })
 
+test('each request is answered in the frame format it came in, so a CLI of either version can use the socket', async () => {
+  await withSocket(async ({ path, listen }) => {
+    await listen()
+    const raw = await rawSocket(path)
+    const bytes: Uint8Array[] = []
+    raw.on('data', (chunk: Uint8Array) => { bytes.push(chunk) })
+    const answered = framesUntilClose(raw)
+    raw.end(Buffer.concat([
+      encodeFrame({ id: 1, op: ECHO, data: new Uint8Array([1]), deadline: TIMEOUT_MS }, 'msgpack'),
+      encodeFrame({ id: 2, op: ECHO, data: new Uint8Array([2]), deadline: TIMEOUT_MS }, 'binary')
+    ]))
+    const frames = await answered
+    assert.equal(frames.map((f) => 'ok' in f ? [f.id, [...f.ok]] : f), [[1, [1]], [2, [2]]])
+    const all = Buffer.concat(bytes)
+    const firstBody = all[4] as number
+    const secondBody = all[4 + all.readUInt32BE(0) + 4] as number
+    assert.ok(firstBody >= 0x80, 'msgpack for the msgpack request')
+    assert.is(secondBody, 0x02, 'binary for the binary one')
+  })
+})
+
 test('a socket file left by a killed node is replaced, and a stopped server removes its file and fails what was pending', async () => {
   await withSocket(async ({ path, listen, dial }) => {
     await writeFile(path, 'left over')
