@@ -4,8 +4,13 @@ import { CACHE_PROTOCOL, type CacheRequest } from './protocol.js'
 import { decodeReply, encodeRequest } from './request-codec.js'
 import type { ClientTransport, NodeId } from '../net/transport.js'
 
-/** Per transport, the members that could not decode a binary request (an older version): they get msgpack. */
-const msgpackOnly = new WeakMap<ClientTransport, Set<NodeId>>()
+/**
+ * Per transport, the members that could not decode a binary request (an older version), and until when they get
+ * msgpack: a member upgraded meanwhile gets binary again after that.
+ */
+const msgpackOnly = new WeakMap<ClientTransport, Map<NodeId, number>>()
+/** How long a member that answered as an older version is spoken to as one, ms. */
+const VERSION_FALLBACK_MS = 60_000
 
 /**
  * One cache request to one member with a deadline; the member's error comes back as the same error class. A member of
@@ -13,7 +18,8 @@ const msgpackOnly = new WeakMap<ClientTransport, Set<NodeId>>()
  * again as msgpack, as is every later one to that member. Not async: one promise per request fewer on the hot path.
  */
 export function call<T> (transport: ClientTransport, to: NodeId, req: CacheRequest, timeoutMs: number): Promise<T> {
-  const legacy = msgpackOnly.get(transport)?.has(to) === true
+  const until = msgpackOnly.get(transport)?.get(to)
+  const legacy = until !== undefined && until > performance.now()
   let data: Uint8Array
   try {
     data = legacy ? encodeValue(req) : encodeRequest(req)
@@ -26,8 +32,8 @@ export function call<T> (transport: ClientTransport, to: NodeId, req: CacheReque
     (err: unknown) => {
       if (!binary || !undecodable(err)) throw err
       let members = msgpackOnly.get(transport)
-      if (members === undefined) msgpackOnly.set(transport, members = new Set())
-      members.add(to)
+      if (members === undefined) msgpackOnly.set(transport, members = new Map())
+      members.set(to, performance.now() + VERSION_FALLBACK_MS)
       return call<T>(transport, to, req, timeoutMs)
     }
   )

@@ -24,6 +24,9 @@ export type ReplicaRequest =
 /** Value bytes of a read answer between members: a quarter of a frame, room for keys and versions besides. */
 const READ_ANSWER_BYTES = 1024 * 1024
 
+/** How long a member that answered as an older version is spoken to as one before version 2 is tried again, ms. */
+const VERSION_FALLBACK_MS = 60_000
+
 /** Keys per hint delivery request: large enough to drain quickly, small enough for one frame. */
 const HINT_BATCH_KEYS = 256
 /** Deadline of one hint delivery request, ms. */
@@ -56,8 +59,11 @@ export class ReplicaService implements ReplicaLegs {
   private timer: TimerId | undefined
   private running = false
   private delivering = false
-  /** Members that serve only version 1 of the replica protocol (an older version, during a rolling upgrade). */
-  private readonly v1Members = new Set<NodeId>()
+  /**
+   * Members found to serve only version 1 of the replica protocol (an older version, during a rolling upgrade), until
+   * when: a member upgraded meanwhile, or only starting when it was asked, gets version 2 again after that.
+   */
+  private readonly v1Members = new Map<NodeId, number>()
 
   constructor (private readonly components: ReplicaServiceComponents, private readonly init: ReplicaServiceInit) {}
 
@@ -77,8 +83,9 @@ export class ReplicaService implements ReplicaLegs {
     this.running = false
     if (this.timer !== undefined) this.components.clock.clearTimeout(this.timer)
     this.timer = undefined
-    await this.components.transport.unhandle(REPLICA_PROTOCOL)
+    // version 1 first: while stopping, a member never looks like one that serves only version 1
     await this.components.transport.unhandle(REPLICA_PROTOCOL_V1)
+    await this.components.transport.unhandle(REPLICA_PROTOCOL)
   }
 
   async read (to: NodeId, keys: string[], timeoutMs: number): Promise<Array<KeyState | null>> {
@@ -120,13 +127,14 @@ export class ReplicaService implements ReplicaLegs {
   private async leg (to: NodeId, req: ReplicaRequest, timeoutMs: number): Promise<Array<KeyState | null> | ReplicaWriteAck[]> {
     const { transport } = this.components
     if (to === transport.self) return this.serve(req)
-    if (!this.v1Members.has(to)) {
+    const now = this.components.clock.now()
+    if ((this.v1Members.get(to) ?? 0) <= now) {
       try {
         return decodeReplicaReply(req, await transport.request(to, REPLICA_PROTOCOL, encodeReplicaRequest(req), { timeoutMs }))
       } catch (err) {
         // a member of an older version serves only version 1; it refused this before acting on it
         if (!(err instanceof ProtocolError && err.message.startsWith(`no handler for ${REPLICA_PROTOCOL}`))) throw err
-        this.v1Members.add(to)
+        this.v1Members.set(to, now + VERSION_FALLBACK_MS)
       }
     }
     return decodeValue(await transport.request(to, REPLICA_PROTOCOL_V1, encodeValue(req), { timeoutMs })) as Array<KeyState | null> | ReplicaWriteAck[]
