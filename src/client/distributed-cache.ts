@@ -1,14 +1,15 @@
-import { CacheError, InvalidKeyError, KeyNotFoundError, NetworkError, NodeUnavailableError, SerializationError, TimeoutError, ValueTooLargeError, errorFromWire, errorToWire } from '../common/errors.js'
+import { CacheError, InvalidKeyError, KeyNotFoundError, NetworkError, NodeUnavailableError, ProtocolError, SerializationError, TimeoutError, ValueTooLargeError, errorFromWire, errorToWire } from '../common/errors.js'
 import { systemClock, type Clock } from '../common/clock.js'
 import { REQUEST_TIMEOUT_MS, type ConsistencyLevel } from '../config/defaults.js'
 import { decodeValue, encodeValue, valueSize } from '../common/codec.js'
 import { checkKey, checkValueSize } from '../store/input-rules.js'
 import { call } from '../node/rpc.js'
+import { BATCH_BYTES } from '../net/constants.js'
 import { Pipeline, replyTs, type PipelinedRequest } from './pipeline.js'
 import { Router } from './router.js'
 import { SessionToken } from './session.js'
 import type { ClientTransport, NodeId } from '../net/transport.js'
-import type { BatchResult, CacheRequest, ClusterInfo, DeleteReply, ForgetReply, GetReply, KeyResult, MemberView, Reply, TtlResult, Versioned, WriteReply } from '../node/protocol.js'
+import { MAX_BATCH_OPS, type BatchResult, type CacheRequest, type ClusterInfo, type DeleteReply, type ForgetReply, type GetReply, type KeyResult, type MemberView, type Reply, type TtlResult, type Versioned, type WriteReply } from '../node/protocol.js'
 import type { NodeStats } from '../node/stats.js'
 import type { EventQuery, NodeEvent } from '../node/event-log.js'
 import type { VersionVector } from '../replication/index.js'
@@ -406,23 +407,45 @@ export class DistributedCache {
     this.refreshIfStale()
     const results = new Array<BatchResult>(requests.length)
     await Promise.all([...this.shared.router.groupByOwner(keys)].map(async ([owner, indexes]) => {
-      const ops = indexes.map((i): CacheRequest => {
-        const { key, request } = requests[i] as PipelinedRequest
-        return this.withOptions(request, key, opts)
-      })
-      try {
-        const answers = await this.withFallback<BatchResult[]>(owner, { op: 'batch', ops })
-        indexes.forEach((i, j) => {
+      // one batch after another, so that a key's requests keep their order across batches
+      for (const chunk of batches(indexes, (i) => requests[i] as PipelinedRequest)) {
+        const ops = chunk.map((i): CacheRequest => {
+          const { key, request } = requests[i] as PipelinedRequest
+          return this.withOptions(request, key, opts)
+        })
+        const answers = await this.sendBatch(owner, ops)
+        chunk.forEach((i, j) => {
           const answer = answers[j] ?? { ok: false, error: { code: 'PROTOCOL', message: 'no answer in the batch' } }
           results[i] = answer
           if (answer.ok) this.token?.observe(keys[i] as string, replyTs(answer.value))
         })
-      } catch (err) {
-        const error = errorToWire(err)
-        for (const i of indexes) results[i] = { ok: false, error }
       }
     }))
     return results
+  }
+
+  /**
+   * One batch to `owner` (or another member): its answers, or its error as each request's answer. A member of an
+   * older version, which has no batch, refuses it before doing anything; its requests then go one by one, in order.
+   */
+  private async sendBatch (owner: NodeId, ops: CacheRequest[]): Promise<BatchResult[]> {
+    try {
+      return await this.withFallback<BatchResult[]>(owner, { op: 'batch', ops })
+    } catch (err) {
+      if (!(err instanceof ProtocolError && err.message.startsWith('unknown operation "batch"'))) {
+        const error = errorToWire(err)
+        return ops.map(() => ({ ok: false, error }))
+      }
+    }
+    const answers: BatchResult[] = []
+    for (const op of ops) {
+      try {
+        answers.push({ ok: true, value: await this.withFallback(owner, op) })
+      } catch (err) {
+        answers.push({ ok: false, error: errorToWire(err) })
+      }
+    }
+    return answers
   }
 
   /** Members join and die: a ring older than ringRefreshMs is refreshed in the background, off the request's path. */
@@ -446,6 +469,26 @@ export class DistributedCache {
     this.shared.router.update(info)
     this.shared.learnedAt = this.shared.clock.now()
   }
+}
+
+/** `indexes` in order, cut into batches of at most MAX_BATCH_OPS requests and about BATCH_BYTES of keys and values. */
+function batches (indexes: number[], requestAt: (i: number) => PipelinedRequest): number[][] {
+  const out: number[][] = []
+  let current: number[] = []
+  let bytes = 0
+  for (const i of indexes) {
+    const { key, value } = requestAt(i)
+    const size = 3 * key.length + (value?.length ?? 0)
+    if (current.length > 0 && (current.length >= MAX_BATCH_OPS || bytes + size > BATCH_BYTES)) {
+      out.push(current)
+      current = []
+      bytes = 0
+    }
+    current.push(i)
+    bytes += size
+  }
+  if (current.length > 0) out.push(current)
+  return out
 }
 
 /** Operations whose effect a retry could apply twice. */

@@ -13,3 +13,9 @@ export const MAX_FRAME_BYTES = 4 * MAX_VALUE_BYTES + FRAME_OVERHEAD_BYTES
 
 /** Bytes of the big-endian length prefix in front of every frame body. */
 export const FRAME_HEADER_BYTES = 4
+
+/**
+ * Bytes of keys, versions and values that one batched request carries (a client's pipeline, a coordinator's leg to a
+ * replica): a quarter of a frame, so that answers and envelopes fit beside them; a larger batch goes as several.
+ */
+export const BATCH_BYTES = 1024 * 1024

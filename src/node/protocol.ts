@@ -16,6 +16,9 @@ import type { RingSnapshot } from '../ring/index.js'
  */
 export const CACHE_PROTOCOL = '/dcache/cache/2.0.0'
 
+/** Requests one batch may carry. */
+export const MAX_BATCH_OPS = 10_000
+
 /** Options every keyed request may carry. */
 export interface RequestOptions {
   /** Replicas to wait for; omitted = the node's readConsistency / writeConsistency / consistency. */

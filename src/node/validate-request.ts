@@ -1,11 +1,8 @@
 import { InvalidKeyError, ProtocolError } from '../common/errors.js'
 import { CONSISTENCY_LEVELS } from '../config/index.js'
-import type { CacheRequest } from './protocol.js'
+import { MAX_BATCH_OPS, type CacheRequest } from './protocol.js'
 
 type FieldCheck = (value: unknown) => boolean
-
-/** Requests one batch may carry. */
-export const MAX_BATCH_OPS = 10_000
 
 const isString: FieldCheck = (v) => typeof v === 'string'
 const isBytes: FieldCheck = (v) => v instanceof Uint8Array

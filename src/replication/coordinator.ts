@@ -5,6 +5,7 @@
  * reply, then repair the replicas that answered with something older.
  */
 import { ConsistencyError, errorFromWire, errorToWire, ProtocolError, type CacheError } from '../common/errors.js'
+import { BATCH_BYTES } from '../net/constants.js'
 import type { NodeId } from '../net/transport.js'
 import { requiredFor, ReadTally, WriteTally, type Consistency, type Outcome } from './quorum.js'
 import type { ReplicationCounters } from './counters.js'
@@ -58,8 +59,6 @@ export interface CoordinatorInit {
   batchBytes?: number
 }
 
-/** Bytes per batch by default: a quarter of a frame's 4 MiB. */
-export const BATCH_BYTES = 1024 * 1024
 
 /** Requests of one level that arrived in the same turn, and where each caller's part of the batch starts. */
 interface Batch<Item, Result> {

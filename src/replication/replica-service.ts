@@ -1,6 +1,7 @@
 import { errorToWire, ProtocolError } from '../common/errors.js'
 import { decodeValue, encodeValue } from '../common/codec.js'
 import type { Clock, TimerId } from '../common/clock.js'
+import { BATCH_BYTES } from '../net/constants.js'
 import type { NodeId, Transport } from '../net/transport.js'
 import type { ReplicaLegs, ReplicaWriteAck, ReplicaWriteItem, ReplicaWriteKind } from './coordinator.js'
 import type { ReplicationCounters } from './counters.js'
@@ -20,9 +21,6 @@ export type ReplicaRequest =
   // budget: value bytes the answer may carry; the keys past it are left out (the caller asks again)
   | { op: 'read', keys: string[], budget?: number }
   | { op: 'write', kind: ReplicaWriteKind, items: ReplicaWriteItem[] }
-
-/** Value bytes of a read answer between members: a quarter of a frame, room for keys and versions besides. */
-const READ_ANSWER_BYTES = 1024 * 1024
 
 /** How long a member that answered as an older version is spoken to as one before version 2 is tried again, ms. */
 const VERSION_FALLBACK_MS = 60_000
@@ -89,7 +87,7 @@ export class ReplicaService implements ReplicaLegs {
   }
 
   async read (to: NodeId, keys: string[], timeoutMs: number): Promise<Array<KeyState | null>> {
-    return await this.leg(to, { op: 'read', keys, budget: READ_ANSWER_BYTES }, timeoutMs) as Array<KeyState | null>
+    return await this.leg(to, { op: 'read', keys, budget: BATCH_BYTES }, timeoutMs) as Array<KeyState | null>
   }
 
   async write (to: NodeId, kind: ReplicaWriteKind, items: ReplicaWriteItem[], timeoutMs: number): Promise<ReplicaWriteAck[]> {

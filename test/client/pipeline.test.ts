@@ -2,7 +2,11 @@
 // answered in order, each with its own result or error, counted on the nodes as the requests they are.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { InvalidKeyError, NotAnIntegerError } from '../../src/common/errors.js'
+import { InvalidKeyError, NotAnIntegerError, ProtocolError } from '../../src/common/errors.js'
+import { encodeValue } from '../../src/common/codec.js'
+import { DistributedCache } from '../../src/client/distributed-cache.js'
+import { CACHE_PROTOCOL, type CacheRequest } from '../../src/node/protocol.js'
+import { decodeRequest } from '../../src/node/request-codec.js'
 import { SimNodes } from '../support/sim-nodes.js'
 
 async function withSim (body: (sim: SimNodes) => Promise<void>): Promise<void> {
@@ -73,6 +77,60 @@ test('a session pipeline reads its own writes', async () => {
     const [read] = await sim.run(session.pipeline({ consistency: 'one' }).get('mine').exec())
     assert.equal(read, { ok: true, value: 'v1' })
   })
+})
+
+/**
+ * A member that answers puts and gets from a map; `withBatch` false plays a member of an older version, which has no
+ * batch. Records the sizes of the batches it was sent.
+ */
+async function fakeMember (sim: SimNodes, id: string, withBatch: boolean): Promise<{ batches: number[] }> {
+  const store = new Map<string, Uint8Array>()
+  const batches: number[] = []
+  const answer = (req: CacheRequest): unknown => {
+    if (req.op === 'put') store.set(req.key, req.value.slice())
+    if (req.op === 'get') return { value: store.get(req.key) ?? null, ts: 1 }
+    return { acked: 1, ts: 1 }
+  }
+  await sim.net.createTransport(id).handle(CACHE_PROTOCOL, async (_from, data) => {
+    const req = decodeRequest(data).request as CacheRequest
+    if (req.op !== 'batch') return encodeValue(answer(req))
+    if (!withBatch) throw new ProtocolError('unknown operation "batch"')
+    batches.push(req.ops.length)
+    return encodeValue(req.ops.map((op) => ({ ok: true, value: answer(op) })))
+  })
+  return { batches }
+}
+
+async function clientOf (sim: SimNodes, member: string): Promise<DistributedCache> {
+  const transport = sim.net.createTransport(`client-of-${member}`)
+  return await DistributedCache.open({ transport, close: async () => {} }, [member], { clock: sim.clock, ringRefreshMs: Infinity })
+}
+
+test('a member of an older version, which has no batch, gets a pipeline\'s requests one by one, in order', async () => {
+  const sim = await SimNodes.start({ ids: [] })
+  try {
+    await fakeMember(sim, 'old', false)
+    const client = await clientOf(sim, 'old')
+    const results = await sim.run(client.pipeline().put('a', 'first').get('a').put('a', 'second').get('a').exec())
+    assert.equal(results.map((r) => r.ok ? r.value : r.error.code), [true, 'first', true, 'second'])
+  } finally {
+    await sim.stop()
+  }
+})
+
+test('a pipeline larger than a batch carries goes as several, one after another', async () => {
+  const sim = await SimNodes.start({ ids: [] })
+  try {
+    const member = await fakeMember(sim, 'm', true)
+    const client = await clientOf(sim, 'm')
+    const big = new Uint8Array(600 * 1024)
+    const results = await sim.run(client.pipeline().put('x', big).put('y', big).put('z', big).get('x').exec())
+    assert.ok(results.every((r) => r.ok))
+    assert.equal((results[3] as { value: Uint8Array }).value.length, big.length)
+    assert.equal(member.batches, [1, 1, 2], 'about a megabyte of values per batch')
+  } finally {
+    await sim.stop()
+  }
 })
 
 test.run()
