@@ -70,10 +70,15 @@ class LocalFirstTransport implements ClientTransport {
   }
 
   private networkConnection (): Promise<ClientConnection> {
-    this.network ??= this.openNetwork().then((connection) => {
-      for (const [id, addrs] of this.addresses) connection.transport.addAddresses(id, addrs)
-      return connection
-    })
+    if (this.network === undefined) {
+      const opening = this.openNetwork().then((connection) => {
+        for (const [id, addrs] of this.addresses) connection.transport.addAddresses(id, addrs)
+        return connection
+      })
+      this.network = opening
+      // a failed start is not kept: the next request to another member tries again
+      opening.catch(() => { if (this.network === opening) this.network = undefined })
+    }
     return this.network
   }
 }

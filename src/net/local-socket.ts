@@ -6,7 +6,7 @@
  */
 import { chmod, rm } from 'node:fs/promises'
 import { createConnection, createServer, type Server, type Socket } from 'node:net'
-import { NetworkError, ProtocolError, TimeoutError } from '../common/errors.js'
+import { LocalFailureError, NetworkError, ProtocolError, TimeoutError } from '../common/errors.js'
 import { MAX_FRAME_BYTES } from './constants.js'
 import { RpcChannel, type RpcStream } from './rpc-channel.js'
 import { emptyTransportStats, type TransportStats } from './transport-stats.js'
@@ -55,10 +55,12 @@ export class LocalSocketServer {
   private constructor (private readonly server: Server, readonly path: string) {}
 
   /**
-   * Listens at `path` (a file left there by a node that was killed is replaced) with mode 0600. Rejects with the
-   * system's error when it cannot (a path longer than the ~107 bytes a socket address holds, a read-only dir).
+   * Listens at `path` with mode 0600; a file left there by a node that was killed (nothing answers on it) is replaced.
+   * Rejects with LocalFailureError when a running node already serves there, or with the system's error when it
+   * cannot listen (a path longer than the ~107 bytes a socket address holds, a read-only dir).
    */
   static async listen (path: string, handlers: Record<string, RequestHandler>, maxFrameBytes = MAX_FRAME_BYTES): Promise<LocalSocketServer> {
+    if (await answers(path)) throw new LocalFailureError(`another node already serves ${path}`)
     await rm(path, { force: true })
     const server = createServer({ allowHalfOpen: true })
     const local = new LocalSocketServer(server, path)
@@ -70,7 +72,12 @@ export class LocalSocketServer {
         resolve()
       })
     })
-    await chmod(path, 0o600)
+    try {
+      await chmod(path, 0o600)
+    } catch (err) {
+      await new Promise((resolve) => { server.close(resolve) })
+      throw err
+    }
     return local
   }
 
@@ -78,12 +85,11 @@ export class LocalSocketServer {
     return { ...this.statsCounters }
   }
 
-  /** Stops listening, ends every connection (their pending requests fail) and removes the file. */
+  /** Stops listening and ends every connection (their pending requests fail); the file goes too (libuv unlinks it). */
   async close (): Promise<void> {
     const closed = new Promise<void>((resolve) => { this.server.close(() => { resolve() }) })
     await Promise.all([...this.channels].map(async (channel) => { await channel.close() }))
     await closed
-    await rm(this.path, { force: true })
   }
 
   private accept (socket: Socket, handlers: Record<string, RequestHandler>, maxFrameBytes: number): void {
@@ -107,6 +113,15 @@ export class LocalSocketServer {
     })
     this.channels.add(channel)
   }
+}
+
+/** Whether a node answers on the socket at `path` (a connection is accepted), as opposed to no file or a dead one's. */
+async function answers (path: string): Promise<boolean> {
+  return await new Promise((resolve) => {
+    const probe = createConnection({ path })
+    probe.once('connect', () => { probe.destroy(); resolve(true) })
+    probe.once('error', () => { resolve(false) })
+  })
 }
 
 /**

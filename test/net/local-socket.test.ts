@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { NetworkError, ProtocolError } from '../../src/common/errors.js'
+import { LocalFailureError, NetworkError, ProtocolError } from '../../src/common/errors.js'
 import { encodeFrame, FrameDecoder, type Frame } from '../../src/net/codec.js'
 import { dialLocalSocket, LOCAL_CLIENT, LocalSocketServer } from '../../src/net/local-socket.js'
 import type { RpcChannel } from '../../src/net/rpc-channel.js'
@@ -146,6 +146,19 @@ test('a socket file left by a killed node is replaced, and a stopped server remo
     await stat(path).then(() => assert.unreachable('the file is gone'), (err: NodeJS.ErrnoException) => { assert.is(err.code, 'ENOENT') })
     const err = await channel.request(ECHO, new Uint8Array([2]), TIMEOUT_MS).catch((e: unknown) => e)
     assert.instance(err, NetworkError)
+  })
+})
+
+test('a second node on a live socket is refused rather than taking it over', async () => {
+  await withSocket(async ({ path, listen, dial }) => {
+    const first = await listen()
+    const refused = await listen().catch((e: unknown) => e)
+    assert.instance(refused, LocalFailureError)
+    assert.match((refused as Error).message, path)
+    assert.equal([...await (await dial()).request(ECHO, new Uint8Array([5]), TIMEOUT_MS)], [5], 'the first still serves')
+    await first.close()
+    await stat(path).then(() => assert.unreachable('the file went with the server'), () => {})
+    await listen()
   })
 })
 
