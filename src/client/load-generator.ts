@@ -140,7 +140,7 @@ export async function measureLoad (cache: DistributedCache, init: LoadTestInit):
     if (reason === undefined) failures.set(code, { code, count, message: err instanceof Error ? err.message : String(err) })
     else reason.count += count
   }
-  /** What request `n` of the test is: its key, and whether it writes (set, the tenth of mixed) or increments. */
+  /** A key drawn at random from the keyspace, and whether request number `n` writes (set, every tenth of mixed). */
   const nextKey = (): string => benchKey(init.test, prefix, Math.floor(Math.random() * init.keyspace))
   const writes = (n: number): boolean => init.test === 'set' || (init.test === 'mixed' && n % 10 === 0)
 

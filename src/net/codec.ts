@@ -255,7 +255,7 @@ function checkedError (value: unknown): WireError | undefined {
 }
 
 /** The op names one decoder has met, so that a frame's op is compared as bytes rather than decoded again. */
-export class OpNames {
+class OpNames {
   private readonly known: Array<{ bytes: Uint8Array, name: string }> = []
 
   decode (body: Uint8Array, start: number, end: number): string {

@@ -10,9 +10,9 @@ import type { VersionVector } from '../replication/index.js'
 import type { RingSnapshot } from '../ring/index.js'
 
 /**
- * The Transport protocol of cache operations. On libp2p it travels as the `op` of frames on the one
- * `/dcache/rpc/1.0.0` stream per peer, next to SWIM's and the replica protocol. Version 2: per-request levels,
- * session times and versioned replies.
+ * The Transport protocol of cache operations. On libp2p it travels as the `op` of frames on the one RPC stream per
+ * peer (`/dcache/rpc/2.0.0`, or 1.0.0 with an older peer), next to SWIM's and the replica protocol; its payloads are
+ * request-codec.ts's. Version 2: per-request levels, session times and versioned replies.
  */
 export const CACHE_PROTOCOL = '/dcache/cache/2.0.0'
 

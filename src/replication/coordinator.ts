@@ -7,7 +7,7 @@
 import { ConsistencyError, errorFromWire, errorToWire, ProtocolError, type CacheError } from '../common/errors.js'
 import { BATCH_BYTES } from '../net/constants.js'
 import type { NodeId } from '../net/transport.js'
-import { requiredFor, ReadTally, WriteTally, type Consistency, type Outcome } from './quorum.js'
+import { requiredFor, ReadTally, WriteTally, type Consistency } from './quorum.js'
 import type { ReplicationCounters } from './counters.js'
 import type { HybridClock } from './hlc.js'
 import { contextOf, merge, type Actor, type ConflictResolution, type KeyState, type Sibling, type VersionVector } from './version.js'

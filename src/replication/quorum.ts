@@ -3,11 +3,11 @@
  * the answer. No timers and no network: a coordinator feeds it answers and acts on `outcome`.
  */
 import type { WireError } from '../common/errors.js'
-export type { ConsistencyLevel as Consistency } from '../config/index.js'
+import type { ConsistencyLevel as Consistency } from '../config/index.js'
 import type { NodeId } from '../net/transport.js'
 import { merge, newestTs, sameWrites, type ConflictResolution, type KeyState } from './version.js'
 
-import type { ConsistencyLevel as Consistency } from '../config/index.js'
+export type { Consistency }
 
 /** Replicas that must answer for a level, out of `n`: one, a majority, or all. */
 export function requiredFor (level: Consistency, n: number): number {

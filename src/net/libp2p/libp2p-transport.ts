@@ -40,7 +40,8 @@ export interface Libp2pTransportInit {
 
 /**
  * The Transport over a libp2p host. Requests to a peer ride on one long-lived outbound stream of
- * `/dcache/rpc/1.0.0` per peer, the Transport protocol travelling as each frame's `op`, many requests in flight;
+ * `/dcache/rpc/2.0.0` (or 1.0.0, with a peer that speaks only that) per peer, the Transport protocol travelling as
+ * each frame's `op`, many requests in flight;
  * frames queued in one event-loop turn go out in one write. publish/subscribe is gossipsub.
  * The transport owns the host: stop() stops both. Over a ClientHost (no gossipsub) it only sends requests.
  */
