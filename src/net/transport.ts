@@ -21,7 +21,11 @@ export interface RequestOptions {
   timeoutMs?: number
 }
 
-/** Handles one request from `from` and returns the response bytes; a thrown error goes back to the caller. */
+/**
+ * Handles one request from `from` and returns the response bytes; a thrown error goes back to the caller. `data` may
+ * be a view of the bytes received: decode it, do not keep it. The response is copied into the write at the end of
+ * the event-loop turn, so it must not change until then (fresh bytes, not a buffer that is reused).
+ */
 export type RequestHandler = (from: NodeId, data: Uint8Array) => Promise<Uint8Array>
 
 export interface Transport {
@@ -32,7 +36,8 @@ export interface Transport {
   subscribe(topic: string, fn: (from: NodeId, data: Uint8Array) => void): () => void
   /**
    * One request/response to `to` on `protocol`. Rides on a long-lived stream per peer with many requests in
-   * flight; rejects with NetworkError, TimeoutError or AbortError, or the remote handler's error.
+   * flight; rejects with NetworkError, TimeoutError or AbortError, or the remote handler's error. `data` is copied
+   * when the turn's write goes out, so it must not change until then.
    */
   request(to: NodeId, protocol: string, data: Uint8Array, opts?: RequestOptions): Promise<Uint8Array>
   handle(protocol: string, fn: RequestHandler): Promise<void>
