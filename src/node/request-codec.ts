@@ -1,8 +1,9 @@
 /**
  * The client protocol's payloads. The hot requests (get, put, delete, incr, exists, mget) travel in a compact binary
  * form, and so do the answers to a binary get, put and exists; everything else, and every request of a peer that sends
- * msgpack, is a msgpack map as before. The first byte tells them apart: a msgpack map starts at 0x80 or above, a binary
- * payload with its tag below 0x10. A node answers a msgpack request in msgpack, so older clients keep working.
+ * msgpack, is a msgpack map as before. A request's first byte tells them apart (a msgpack map starts at 0x80 or above,
+ * a binary request's opcode is below 0x10); a reply is read by the request it answers (see decodeReply). A node
+ * answers a msgpack request in msgpack, so older clients keep working.
  *
  * Binary request: opcode u8, flags u8, then the options the flags name (level u8, minTs f64, ttl f64, hops u8), then
  * the key (u16 length + UTF-8) or, for delete and mget, a u16 count of keys; then what the operation carries: a put's
