@@ -1,6 +1,6 @@
 import { errorFromWire, type CacheError } from '../common/errors.js'
 import { decodeValue, encodeValue } from '../common/codec.js'
-import type { BatchResult, CacheRequest, DeleteReply, GetReply, KeyResult, Reply, Versioned } from '../node/protocol.js'
+import type { BatchResult, CacheRequest, DeleteReply, GetReply, KeyResult, Reply } from '../node/protocol.js'
 
 /** One request's outcome in a pipeline: its value, or its own error (the others are not affected). */
 export type PipelineResult<T = unknown> = { ok: true, value: T } | { ok: false, error: CacheError }
@@ -75,12 +75,6 @@ export class Pipeline {
     this.queued.push(request)
     return this
   }
-}
-
-/** The write time a reply carries, for a session (0 when it carries none). */
-export function replyTs (reply: unknown): number {
-  if (Array.isArray(reply)) return Math.max(0, ...reply.map((r: KeyResult<Versioned>) => r.ok ? r.value.ts : 0))
-  return (reply as Partial<Versioned> | null)?.ts ?? 0
 }
 
 function valueOf (reply: GetReply): unknown {

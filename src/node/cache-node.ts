@@ -21,7 +21,7 @@ import type { Random } from '../common/random.js'
 import type { CacheConfig } from '../config/index.js'
 import type { NodeId, RequestHandler, Transport } from '../net/transport.js'
 import { MEMBER_EVENTS, type Member, type MemberEvent, type MemberEventName } from '../membership/index.js'
-import type { BatchResult, CacheRequest } from './protocol.js'
+import { replyTs, type BatchResult, type CacheRequest } from './protocol.js'
 import { shortId } from '../common/short-id.js'
 
 export interface CacheNodeComponents {
@@ -246,13 +246,16 @@ export class CacheNode {
    * A pipeline's requests, each served (and counted) as if it had come alone, and together as far as their keys allow,
    * so that the keyed ones share the coordinator's batch. A request on a key that an earlier one in the pipeline writes
    * (or that writes a key an earlier one reads) waits for it, so a pipeline applies in its order per key, as Redis's
-   * does. One request's error is its own answer, not the batch's.
+   * does; a read after a write of its key also asks for at least that write's time, so that even at level one no replica
+   * the write has not reached answers it. One request's error is its own answer, not the batch's.
    */
   private async serveBatch (req: Extract<CacheRequest, { op: 'batch' }>, from: NodeId): Promise<BatchResult[]> {
     const results = new Array<BatchResult>(req.ops.length)
     let wave: Array<Promise<void>> = []
     /** Keys of the requests in flight, and whether one of them writes it. */
     const inFlight = new Map<string, boolean>()
+    /** The newest write time of each key an earlier request of the batch wrote. */
+    const written = new Map<string, number>()
     let alone = false
     for (const [i, op] of req.ops.entries()) {
       let checked: CacheRequest
@@ -273,8 +276,12 @@ export class CacheNode {
       }
       alone = keys.length === 0
       for (const key of keys) inFlight.set(key, writes || inFlight.get(key) === true)
+      if (!writes) readAfterWrites(checked, written)
       wave.push(this.serve(from, checked).then(
-        (value) => { results[i] = { ok: true, value: value ?? null } },
+        (value) => {
+          results[i] = { ok: true, value: value ?? null }
+          if (writes) for (const key of keys) written.set(key, Math.max(written.get(key) ?? 0, replyTs(value)))
+        },
         (err: unknown) => { results[i] = { ok: false, error: errorToWire(err) } }
       ))
     }
@@ -345,6 +352,17 @@ export class CacheNode {
 
 /** Operations that change no key. */
 const READ_ONLY_OPS = new Set<CacheRequest['op']>(['get', 'exists', 'mget', 'ttl'])
+
+/** Raises a read's session times to the write times an earlier request of its batch gave its keys. */
+function readAfterWrites (req: CacheRequest, written: ReadonlyMap<string, number>): void {
+  if ('key' in req) {
+    const ts = written.get(req.key)
+    if (ts !== undefined && ts > (typeof req.minTs === 'number' ? req.minTs : 0)) req.minTs = ts
+  } else if (req.op === 'mget' && req.keys.some((key) => written.has(key))) {
+    const given = Array.isArray(req.minTs) ? req.minTs : []
+    req.minTs = req.keys.map((key, i) => Math.max(given[i] ?? 0, written.get(key) ?? 0))
+  }
+}
 
 /** The keys a request reads or writes. */
 function keysOf (req: CacheRequest): string[] {

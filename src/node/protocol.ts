@@ -84,6 +84,12 @@ export interface Reply<T> extends Versioned { value: T }
 /** Per-key outcome of a multi-key operation: the value (or presence), or the error that key met. */
 export type KeyResult<T> = { key: string, ok: true, value: T } | { key: string, ok: false, error: { code: string, message: string, details?: Record<string, unknown> } }
 
+/** The write time a reply carries (the newest of a multi-key reply's), 0 when it carries none. */
+export function replyTs (reply: unknown): number {
+  if (Array.isArray(reply)) return Math.max(0, ...reply.map((r: KeyResult<Versioned>) => r.ok ? r.value?.ts ?? 0 : 0))
+  return (reply as Partial<Versioned> | null)?.ts ?? 0
+}
+
 /** A batch's answer per request, in order: the request's reply or its error. */
 export type BatchResult = { ok: true, value: unknown } | { ok: false, error: { code: string, message: string, details?: Record<string, unknown> } }
 
