@@ -15,7 +15,7 @@ import { execFile } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { promisify } from 'node:util'
-import { LocalCluster } from '../src/cli/local-cluster.js'
+import { endWithThisProcess, LocalCluster, stopProcess } from '../src/cli/local-cluster.js'
 import { connectClient } from '../src/client/connect.js'
 import { perThousand, type FailureReason, type NodeCpu } from '../src/client/load-generator.js'
 import { LoadGenerator } from '../src/client/load-workers.js'
@@ -144,6 +144,7 @@ async function hasCommand (name: string): Promise<boolean> {
 
 async function startRedis (port: number): Promise<ChildProcess> {
   const child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] })
+  endWithThisProcess(child)
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => { reject(new Error('redis-server did not start')) }, REDIS_START_TIMEOUT_MS)
     child.stdout?.on('data', (chunk) => {
@@ -153,15 +154,6 @@ async function startRedis (port: number): Promise<ChildProcess> {
   })
   child.stdout?.resume()
   return child
-}
-
-async function stopProcess (child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return
-  const exited = new Promise((resolve) => child.once('exit', resolve))
-  child.kill('SIGTERM')
-  const escalate = setTimeout(() => child.kill('SIGKILL'), 5000)
-  await exited
-  clearTimeout(escalate)
 }
 
 async function benchRedis (opts: Options): Promise<Row[]> {

@@ -72,6 +72,7 @@ export class LocalCluster {
       ...(seed === undefined ? [] : ['--join', seed]), ...(init.nodeArgs ?? [])]
     const [command, ...prefix] = [...(init.wrapper ?? []), process.execPath]
     const child = spawn(command as string, [...prefix, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...init.env } })
+    endWithThisProcess(child)
     const address = await waitForAddress(child, init.startTimeoutMs ?? 30_000)
     const node = { name, pid: child.pid as number, address, dataDir, process: child }
     this.nodes.push(node)
@@ -135,7 +136,24 @@ function waitForAddress (child: ChildProcess, timeoutMs: number): Promise<string
   })
 }
 
-async function stopProcess (child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+/** Children that end with this process, and whether the one exit handler that ends them is in place. */
+const children = new Set<ChildProcess>()
+let endingChildren = false
+
+/**
+ * Ends `child` (SIGTERM: a node leaves the cluster) if this process exits before it, an uncaught error or a closed
+ * stdout included, so that no node or server outlives the process that started it.
+ */
+export function endWithThisProcess (child: ChildProcess): void {
+  children.add(child)
+  child.once('exit', () => { children.delete(child) })
+  if (endingChildren) return
+  endingChildren = true
+  process.on('exit', () => { for (const c of children) c.kill('SIGTERM') })
+}
+
+/** Sends `signal` to `child` and waits for it to exit (SIGKILL after 5 s). */
+export async function stopProcess (child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return
   const exited = new Promise<void>((resolve) => child.once('exit', () => { resolve() }))
   child.kill(signal)
