@@ -178,6 +178,13 @@ export class ByteReader {
     return value
   }
 
+  /** A view of every byte not read yet (the reader is then done). */
+  rest (): Uint8Array {
+    const value = this.bytes.subarray(this.at)
+    this.at = this.bytes.length
+    return value
+  }
+
   text (): string {
     const length = this.u16()
     this.need(length)

@@ -15,7 +15,7 @@
  */
 import { ProtocolError, type WireError } from '../common/errors.js'
 import { decodeValue, encodeValue } from '../common/codec.js'
-import { ByteWriter, readF64, readU16, readU32, writeF64, writeU16, writeU32 } from '../common/bytes.js'
+import { ByteReader, ByteWriter, readF64, readU16, writeF64, writeU16 } from '../common/bytes.js'
 import { CONSISTENCY_LEVELS, type ConsistencyLevel } from '../config/defaults.js'
 import type { BatchResult, CacheRequest, GetReply, Reply, WriteReply } from './protocol.js'
 
@@ -37,8 +37,6 @@ const EXISTS_ANSWER = 0x04
 const BATCH_ANSWER = 0x05
 /** Payloads below this first byte are binary; a msgpack map starts at 0x80. */
 const BINARY_BELOW = 0x10
-
-const textDecoder = new TextDecoder('utf-8', { fatal: true })
 
 /** A request's bytes: binary when its operation and options have a binary form, else msgpack. */
 export function encodeRequest (req: CacheRequest): Uint8Array {
@@ -149,47 +147,32 @@ function encodeBinaryRequest (req: CacheRequest): Uint8Array | undefined {
   return w.finish()
 }
 
+/** Reused for every batch this process frames (its parts are encoded before it starts). */
+const frameWriter = new ByteWriter(4096)
+
 /**
  * A tag, then (for a request) a flags byte of 0, a u32 count and the parts, each u32-length-prefixed; a reply's parts
  * each carry an ok byte before their length.
  */
 function framed (tag: number, parts: Uint8Array[], okFlags?: boolean[]): Uint8Array {
-  const head = okFlags === undefined ? 2 : 1
-  const each = okFlags === undefined ? 4 : 5
-  let total = head + 4
-  for (const part of parts) total += each + part.length
-  const out = new Uint8Array(total)
-  out[0] = tag
-  let at = head
-  writeU32(out, at, parts.length)
-  at += 4
+  const w = frameWriter.reset().u8(tag)
+  if (okFlags === undefined) w.u8(0)
+  w.u32(parts.length)
   parts.forEach((part, i) => {
-    if (okFlags !== undefined) out[at++] = okFlags[i] === true ? 1 : 0
-    writeU32(out, at, part.length)
-    at += 4
-    out.set(part, at)
-    at += part.length
+    if (okFlags !== undefined) w.u8(okFlags[i] === true ? 1 : 0)
+    w.bytesWithLength(part)
   })
-  return out
+  return w.finish()
 }
 
 /** The parts `framed` wrote after `head` bytes, with their ok bytes when `withOk`. */
 function unframe (data: Uint8Array, head: number, withOk: boolean): Array<{ ok: boolean, bytes: Uint8Array }> {
-  const need = (at: number, bytes: number): void => {
-    if (at + bytes > data.length) throw new ProtocolError('binary batch cut short')
-  }
-  need(head, 4)
-  const count = readU32(data, head)
-  let at = head + 4
+  const r = new ByteReader(data, (why) => new ProtocolError(`binary batch ${why}`))
+  for (let i = 0; i < head; i++) r.u8()
   const parts: Array<{ ok: boolean, bytes: Uint8Array }> = []
-  for (let i = 0; i < count; i++) {
-    need(at, withOk ? 5 : 4)
-    const ok = withOk ? data[at++] === 1 : true
-    const length = readU32(data, at)
-    at += 4
-    need(at, length)
-    parts.push({ ok, bytes: data.subarray(at, at + length) })
-    at += length
+  for (let count = r.u32(); count > 0; count--) {
+    const ok = withOk ? r.u8() === 1 : true
+    parts.push({ ok, bytes: r.bytesWithLength() })
   }
   return parts
 }
@@ -223,57 +206,24 @@ function wireError (value: unknown): WireError {
 function decodeBinaryRequest (data: Uint8Array): Record<string, unknown> {
   const op = OPS_BY_CODE[data[0] as number]
   if (op === undefined) throw new ProtocolError(`unknown binary opcode ${data[0] as number}`)
-  const need = (at: number, bytes: number): void => {
-    if (at + bytes > data.length) throw new ProtocolError(`binary ${op} request cut short`)
-  }
-  need(0, 2)
-  const flags = data[1] as number
-  let at = 2
+  const r = new ByteReader(data, (why) => new ProtocolError(`binary ${op} request ${why}`))
+  r.u8()
+  const flags = r.u8()
   const req: Record<string, unknown> = { op }
   if ((flags & FLAG_LEVEL) !== 0) {
-    need(at, 1)
-    const level: ConsistencyLevel | undefined = CONSISTENCY_LEVELS[data[at++] as number]
+    const level: ConsistencyLevel | undefined = CONSISTENCY_LEVELS[r.u8()]
     if (level === undefined) throw new ProtocolError(`binary ${op} request with an unknown level`)
     req.consistency = level
   }
-  if ((flags & FLAG_MIN_TS) !== 0) {
-    need(at, 8)
-    req.minTs = readF64(data, at)
-    at += 8
-  }
-  if ((flags & FLAG_TTL) !== 0) {
-    need(at, 8)
-    req.ttl = readF64(data, at)
-    at += 8
-  }
-  if ((flags & FLAG_HOPS) !== 0) {
-    need(at, 1)
-    req.hops = data[at++]
-  }
+  if ((flags & FLAG_MIN_TS) !== 0) req.minTs = r.f64()
+  if ((flags & FLAG_TTL) !== 0) req.ttl = r.f64()
+  if ((flags & FLAG_HOPS) !== 0) req.hops = r.u8()
   if ((flags & FLAG_SIBLINGS) !== 0) req.siblings = true
-  let count = 1
-  if (op === 'delete' || op === 'mget') {
-    need(at, 2)
-    count = readU16(data, at)
-    at += 2
-  }
-  const keys: string[] = []
-  for (let i = 0; i < count; i++) {
-    need(at, 2)
-    const length = readU16(data, at)
-    need(at + 2, length)
-    try {
-      keys.push(textDecoder.decode(data.subarray(at + 2, at + 2 + length)))
-    } catch {
-      throw new ProtocolError(`binary ${op} request with a key that is not UTF-8`)
-    }
-    at += 2 + length
-  }
-  if (op === 'delete' || op === 'mget') req.keys = keys
-  else req.key = keys[0]
+  if (op === 'delete' || op === 'mget') req.keys = Array.from({ length: r.u16() }, () => r.text())
+  else req.key = r.text()
   // a view, not a copy: the engine copies a value into its slabs, and the bytes are not kept anywhere else
-  if (op === 'put') req.value = data.subarray(at)
-  else if (op === 'incr') req.delta = decodeValue(data.subarray(at))
-  else if (at !== data.length) throw new ProtocolError(`binary ${op} request with trailing bytes`)
+  if (op === 'put') req.value = r.rest()
+  else if (op === 'incr') req.delta = decodeValue(r.rest())
+  else if (!r.done) throw new ProtocolError(`binary ${op} request with trailing bytes`)
   return req
 }
