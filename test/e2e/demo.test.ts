@@ -9,15 +9,7 @@ import { createInterface } from 'node:readline'
 import { promisify } from 'node:util'
 import { DCACHE_BIN } from '../../src/cli/local-cluster.js'
 import { runCli } from '../support/cli.js'
-
-function isRunning (pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
+import { isRunning } from '../support/processes.js'
 
 test('demo starts the nodes, prints hints that work from any directory, and stops them all on SIGINT', async () => {
   const demo = spawn(process.execPath, [DCACHE_BIN, 'demo', '--nodes', '2', '--no-dashboard', '--no-load'], { stdio: ['ignore', 'pipe', 'pipe'] })

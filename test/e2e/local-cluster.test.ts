@@ -10,15 +10,7 @@ import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { pathToFileURL } from 'node:url'
 import { PACKAGE_ROOT } from '../../src/common/package-root.js'
-
-function isRunning (pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
+import { isRunning } from '../support/processes.js'
 
 test('the nodes of a LocalCluster end when the process that started them dies of an uncaught error', async () => {
   const scratch = await mkdtemp(join(tmpdir(), 'dcache-orphan-'))
