@@ -19,3 +19,6 @@ export const FRAME_HEADER_BYTES = 4
  * replica): a quarter of a frame, so that answers and envelopes fit beside them; a larger batch goes as several.
  */
 export const BATCH_BYTES = 1024 * 1024
+
+/** How long a peer that answered as an older version of a protocol is spoken to in that version before the newer one is tried again, ms. */
+export const VERSION_FALLBACK_MS = 60_000

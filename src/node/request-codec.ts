@@ -43,9 +43,14 @@ export function encodeRequest (req: CacheRequest): Uint8Array {
   return encodeBinaryRequest(req) ?? encodeValue(req)
 }
 
+/** Whether encoded request bytes are the binary form (else msgpack). */
+export function isBinaryRequest (data: Uint8Array): boolean {
+  return data.length > 0 && (data[0] as number) < BINARY_BELOW
+}
+
 /** A request's bytes as they came, not yet validated, and whether it came binary (its answer then goes binary). */
 export function decodeRequest (data: Uint8Array): { request: unknown, binary: boolean } {
-  if (data.length === 0 || (data[0] as number) >= BINARY_BELOW) return { request: decodeValue(data), binary: false }
+  if (!isBinaryRequest(data)) return { request: decodeValue(data), binary: false }
   if (data[0] === OPCODES.batch) return { request: decodeBinaryBatch(data), binary: true }
   return { request: decodeBinaryRequest(data), binary: true }
 }

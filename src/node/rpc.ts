@@ -1,7 +1,8 @@
 import { ProtocolError, SerializationError } from '../common/errors.js'
 import { encodeValue } from '../common/codec.js'
 import { CACHE_PROTOCOL, type CacheRequest } from './protocol.js'
-import { decodeReply, encodeRequest } from './request-codec.js'
+import { decodeReply, encodeRequest, isBinaryRequest } from './request-codec.js'
+import { VERSION_FALLBACK_MS } from '../net/constants.js'
 import type { ClientTransport, NodeId } from '../net/transport.js'
 
 /**
@@ -9,8 +10,6 @@ import type { ClientTransport, NodeId } from '../net/transport.js'
  * msgpack: a member upgraded meanwhile gets binary again after that.
  */
 const msgpackOnly = new WeakMap<ClientTransport, Map<NodeId, number>>()
-/** How long a member that answered as an older version is spoken to as one, ms. */
-const VERSION_FALLBACK_MS = 60_000
 
 /**
  * One cache request to one member with a deadline; the member's error comes back as the same error class. A member of
@@ -26,7 +25,7 @@ export function call<T> (transport: ClientTransport, to: NodeId, req: CacheReque
   } catch (err) {
     return Promise.reject(err)
   }
-  const binary = !legacy && (data[0] as number) < 0x80
+  const binary = !legacy && isBinaryRequest(data)
   return transport.request(to, CACHE_PROTOCOL, data, { timeoutMs }).then(
     (response) => decodeReply(req, response, binary) as T,
     (err: unknown) => {

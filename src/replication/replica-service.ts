@@ -1,7 +1,7 @@
 import { errorToWire, ProtocolError } from '../common/errors.js'
 import { decodeValue, encodeValue } from '../common/codec.js'
 import type { Clock, TimerId } from '../common/clock.js'
-import { BATCH_BYTES } from '../net/constants.js'
+import { BATCH_BYTES, VERSION_FALLBACK_MS } from '../net/constants.js'
 import type { NodeId, Transport } from '../net/transport.js'
 import type { ReplicaLegs, ReplicaWriteAck, ReplicaWriteItem, ReplicaWriteKind } from './coordinator.js'
 import type { ReplicationCounters } from './counters.js'
@@ -21,9 +21,6 @@ export type ReplicaRequest =
   // budget: value bytes the answer may carry; the keys past it are left out (the caller asks again)
   | { op: 'read', keys: string[], budget?: number }
   | { op: 'write', kind: ReplicaWriteKind, items: ReplicaWriteItem[] }
-
-/** How long a member that answered as an older version is spoken to as one before version 2 is tried again, ms. */
-const VERSION_FALLBACK_MS = 60_000
 
 /** Keys per hint delivery request: large enough to drain quickly, small enough for one frame. */
 const HINT_BATCH_KEYS = 256
