@@ -398,8 +398,8 @@ export class DistributedCache {
   }
 
   /**
-   * A pipeline's requests, checked all before any is sent, grouped by first replica into one batch per member; a
-   * member that cannot be reached fails its own requests, each with that error.
+   * A pipeline's requests, checked all before any is sent, grouped by first replica and sent to each member in as few
+   * batches as the limits allow; a member that cannot be reached fails its own requests, each with that error.
    */
   private async sendPipeline (requests: readonly PipelinedRequest[], opts: RequestLevel): Promise<BatchResult[]> {
     const keys = requests.map((r) => r.key)
